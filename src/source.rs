@@ -1,0 +1,194 @@
+//! Source files: decoding bytes into text, and mapping byte offsets to lines and columns.
+//!
+//! The [`SourceMap`] owns the text of every file a compilation reads (the root model, the files
+//! it uses and the embedded standard library). Decoding is strict: invalid UTF-8 and binary
+//! content are reported with the location of the first bad byte; a UTF-8 byte-order mark is
+//! accepted and reported as a warning.
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::span::{FileId, Span};
+
+/// One file's name and text.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The name shown in diagnostics: the path as the user gave it, or `<stdlib>/NAME.flow`.
+    pub name: String,
+    /// The text, without a byte-order mark.
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
+        let text = text.into();
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile {
+            name: name.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let line_start = self.line_starts[line];
+        let mut column_end = offset;
+        while !self.text.is_char_boundary(column_end) {
+            column_end -= 1;
+        }
+        let column = self.text[line_start..column_end].chars().count() + 1;
+        (line + 1, column)
+    }
+}
+
+/// All files of one compilation, indexed by [`FileId`].
+#[derive(Clone, Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn new() -> SourceMap {
+        SourceMap::default()
+    }
+
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId((self.files.len() - 1) as u32)
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    pub fn text(&self, span: Span) -> &str {
+        &self.get(span.file).text[span.range()]
+    }
+}
+
+/// The result of decoding a file's bytes.
+pub struct Decoded {
+    pub text: String,
+    /// Problems found while decoding; an error here means `text` is empty and must not be parsed.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Decodes a file's bytes as UTF-8 text for the file `file` (whose name is used in messages).
+///
+/// The text is returned without a byte-order mark. Binary content (a NUL byte) and invalid
+/// UTF-8 are errors located at the first offending byte; their text is empty.
+pub fn decode(file: FileId, bytes: &[u8]) -> Decoded {
+    let mut diagnostics = Vec::new();
+    let (body, bom) = match bytes.strip_prefix(BOM) {
+        Some(rest) => (rest, true),
+        None => (bytes, false),
+    };
+    if bom {
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::ByteOrderMark,
+                "the file starts with a UTF-8 byte-order mark",
+            )
+            .with_primary(Span::point(file, 0), "ignored")
+            .with_help("`threatflow fmt --write` removes it"),
+        );
+    }
+    // Offsets in diagnostics are offsets into the text without the BOM; for errors found here,
+    // the text is not kept, so a span in a one-line placeholder is used (see `error_text`).
+    if let Some(nul) = body.iter().position(|&b| b == 0) {
+        let (line, column) = byte_line_column(body, nul);
+        diagnostics.push(
+            Diagnostic::error(
+                Code::BinaryFile,
+                format!("this is a binary file, not a .flow model (NUL byte at line {line}, column {column})"),
+            )
+            .with_primary(Span::point(file, 0), "binary content")
+            .with_location(line, column),
+        );
+        return Decoded {
+            text: String::new(),
+            diagnostics,
+        };
+    }
+    match std::str::from_utf8(body) {
+        Ok(text) => Decoded {
+            text: text.to_string(),
+            diagnostics,
+        },
+        Err(error) => {
+            let at = error.valid_up_to();
+            let (line, column) = byte_line_column(body, at);
+            let byte = body[at];
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::InvalidUtf8,
+                    format!("the file is not valid UTF-8: byte 0x{byte:02X} at line {line}, column {column}"),
+                )
+                .with_primary(Span::point(file, 0), "invalid UTF-8")
+                .with_location(line, column)
+                .with_help("save the file as UTF-8"),
+            );
+            Decoded {
+                text: String::new(),
+                diagnostics,
+            }
+        }
+    }
+}
+
+/// Line and column of a byte offset in bytes that may not be valid UTF-8 (columns count the
+/// valid characters before the offset on its line).
+fn byte_line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset];
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let file = SourceFile::new("a.flow", "ab\nçd\n");
+        assert_eq!(file.line_column(0), (1, 1));
+        assert_eq!(file.line_column(3), (2, 1));
+        assert_eq!(file.line_column(5), (2, 2));
+        assert_eq!(file.line_column(100), (3, 1));
+    }
+
+    #[test]
+    fn decode_reports_first_invalid_byte() {
+        let decoded = decode(FileId(0), b"ok\nab\xFFc");
+        assert!(decoded.text.is_empty());
+        assert_eq!(decoded.diagnostics[0].code, Code::InvalidUtf8);
+        assert_eq!(decoded.diagnostics[0].location, Some((2, 3)));
+    }
+
+    #[test]
+    fn decode_strips_bom_with_warning() {
+        let decoded = decode(FileId(0), b"\xEF\xBB\xBFuse aws");
+        assert_eq!(decoded.text, "use aws");
+        assert_eq!(decoded.diagnostics[0].code, Code::ByteOrderMark);
+    }
+}

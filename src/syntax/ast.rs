@@ -1,0 +1,387 @@
+//! The syntax tree of one `.flow` file, with a span on every node.
+//!
+//! The tree says what was written, not what it means: names are not resolved and attribute
+//! values are not typed (that is `resolve`'s job). The formatter prints it back.
+
+use crate::span::Span;
+
+/// A parsed file: its declarations in source order.
+#[derive(Clone, Debug, Default)]
+pub struct File {
+    pub items: Vec<Item>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Str {
+    /// The value with escapes resolved.
+    pub value: String,
+    pub span: Span,
+}
+
+/// A top-level declaration.
+#[derive(Clone, Debug)]
+pub enum Item {
+    Model(ModelDecl),
+    Use(UseDecl),
+    Role(RoleDecl),
+    Capability(CapabilityDecl),
+    Kind(KindDecl),
+    Classification(ClassificationDecl),
+    Data(DataDecl),
+    Boundary(BoundaryDecl),
+    Element(ElementDecl),
+    Flow(FlowDecl),
+    Rule(RuleDecl),
+    Accept(AcceptDecl),
+}
+
+impl Item {
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Model(d) => d.span,
+            Item::Use(d) => d.span,
+            Item::Role(d) => d.span,
+            Item::Capability(d) => d.span,
+            Item::Kind(d) => d.span,
+            Item::Classification(d) => d.span,
+            Item::Data(d) => d.span,
+            Item::Boundary(d) => d.span,
+            Item::Element(d) => d.span,
+            Item::Flow(d) => d.span,
+            Item::Rule(d) => d.span,
+            Item::Accept(d) => d.span,
+        }
+    }
+}
+
+/// `{ attribute … }`: an optional block of attributes.
+#[derive(Clone, Debug, Default)]
+pub struct Block {
+    pub attributes: Vec<Attribute>,
+    /// The span of the braces, if the block was written.
+    pub span: Option<Span>,
+}
+
+/// `key`, `key value` or `key value, value, …`.
+#[derive(Clone, Debug)]
+pub struct Attribute {
+    pub key: Ident,
+    pub values: Vec<Value>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Value {
+    pub kind: ValueKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum ValueKind {
+    Ident(String),
+    Str(String),
+    Int(i64),
+    Rate {
+        count: u64,
+        unit: RateUnit,
+    },
+    Date(time::Date),
+    /// `name(args…)`, and `name "text"` (written as a tagged string, kept as one argument).
+    Call {
+        name: Ident,
+        args: Vec<Value>,
+        tagged: bool,
+    },
+}
+
+/// The time unit of a rate such as `100/s`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RateUnit {
+    Second,
+    Minute,
+    Hour,
+    Day,
+}
+
+impl RateUnit {
+    pub fn parse(text: &str) -> Option<RateUnit> {
+        match text {
+            "s" => Some(RateUnit::Second),
+            "min" => Some(RateUnit::Minute),
+            "h" => Some(RateUnit::Hour),
+            "day" => Some(RateUnit::Day),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RateUnit::Second => "s",
+            RateUnit::Minute => "min",
+            RateUnit::Hour => "h",
+            RateUnit::Day => "day",
+        }
+    }
+}
+
+/// `model "Name" { owner …  summary …  deploy … }`
+#[derive(Clone, Debug)]
+pub struct ModelDecl {
+    pub name: Str,
+    pub block: Block,
+    pub span: Span,
+}
+
+/// `use aws` (a standard library module) or `use "./file.flow"` (a file next to this one).
+#[derive(Clone, Debug)]
+pub struct UseDecl {
+    pub target: UseTarget,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum UseTarget {
+    Module(Ident),
+    Path(Str),
+}
+
+/// `role process "doc" { aliases function, api }`
+#[derive(Clone, Debug)]
+pub struct RoleDecl {
+    pub name: Ident,
+    pub doc: Option<Str>,
+    pub block: Block,
+    pub span: Span,
+}
+
+/// `capability encryption "doc" { options aws_owned, aws_managed, cmk }`
+#[derive(Clone, Debug)]
+pub struct CapabilityDecl {
+    pub name: Ident,
+    pub doc: Option<Str>,
+    pub block: Block,
+    pub span: Span,
+}
+
+/// `kind aws.dynamodb : store "doc" { resource …  supports …  attr … }`
+#[derive(Clone, Debug)]
+pub struct KindDecl {
+    pub name: Ident,
+    pub role: Ident,
+    pub doc: Option<Str>,
+    pub properties: Vec<Attribute>,
+    pub attrs: Vec<AttrDecl>,
+    /// Properties and attribute declarations in source order, for the formatter.
+    pub order: Vec<KindMember>,
+    pub block_span: Option<Span>,
+    pub span: Span,
+}
+
+/// Index into [`KindDecl::properties`] or [`KindDecl::attrs`].
+#[derive(Clone, Copy, Debug)]
+pub enum KindMember {
+    Property(usize),
+    Attr(usize),
+}
+
+/// `attr name : type = default "doc"`
+#[derive(Clone, Debug)]
+pub struct AttrDecl {
+    pub name: Ident,
+    pub ty: Term,
+    pub default: Option<Value>,
+    pub doc: Option<Str>,
+    pub span: Span,
+}
+
+/// A type expression: `string`, `enum(a, b(key))`, `ref(aws.kms)`, `list(ref(data))`.
+#[derive(Clone, Debug)]
+pub struct Term {
+    pub name: Ident,
+    pub args: Vec<Term>,
+    pub span: Span,
+}
+
+/// `classification pii "doc" { level 3 … }`
+#[derive(Clone, Debug)]
+pub struct ClassificationDecl {
+    pub name: Ident,
+    pub doc: Option<Str>,
+    pub block: Block,
+    pub span: Span,
+}
+
+/// `data Customer : pii "doc" { … }`
+#[derive(Clone, Debug)]
+pub struct DataDecl {
+    pub name: Ident,
+    pub classification: Ident,
+    pub doc: Option<Str>,
+    pub block: Block,
+    pub span: Span,
+}
+
+/// `boundary prod : aws.account "label" { members… }`
+#[derive(Clone, Debug)]
+pub struct BoundaryDecl {
+    pub name: Ident,
+    pub kind: Option<Ident>,
+    pub label: Option<Str>,
+    pub members: Vec<Member>,
+    pub block_span: Option<Span>,
+    pub span: Span,
+}
+
+/// What a boundary contains.
+#[derive(Clone, Debug)]
+pub enum Member {
+    Boundary(BoundaryDecl),
+    Element(ElementDecl),
+    Flow(FlowDecl),
+    Attribute(Attribute),
+}
+
+impl Member {
+    pub fn span(&self) -> Span {
+        match self {
+            Member::Boundary(d) => d.span,
+            Member::Element(d) => d.span,
+            Member::Flow(d) => d.span,
+            Member::Attribute(a) => a.span,
+        }
+    }
+}
+
+/// `function create_order : aws.lambda "label" { attributes }`
+#[derive(Clone, Debug)]
+pub struct ElementDecl {
+    pub keyword: Ident,
+    pub name: Ident,
+    pub kind: Option<Ident>,
+    pub label: Option<Str>,
+    pub block: Block,
+    pub span: Span,
+}
+
+/// `flow a -> b "label" { data …  protocol … }`
+#[derive(Clone, Debug)]
+pub struct FlowDecl {
+    pub source: Ident,
+    pub target: Ident,
+    pub label: Option<Str>,
+    pub block: Block,
+    pub span: Span,
+}
+
+/// `rule ID "title" { for ROLE VAR  where EXPR  attributes… }`
+#[derive(Clone, Debug)]
+pub struct RuleDecl {
+    pub id: Ident,
+    pub title: Str,
+    pub items: Vec<RuleItem>,
+    pub block_span: Span,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum RuleItem {
+    For { role: Ident, var: Ident, span: Span },
+    Where { expr: Expr, span: Span },
+    Attribute(Attribute),
+}
+
+impl RuleItem {
+    pub fn span(&self) -> Span {
+        match self {
+            RuleItem::For { span, .. } | RuleItem::Where { span, .. } => *span,
+            RuleItem::Attribute(a) => a.span,
+        }
+    }
+}
+
+/// An expression of a rule's `where` clause.
+#[derive(Clone, Debug)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum ExprKind {
+    Name(String),
+    Str(String),
+    Int(i64),
+    /// `base.name` or `base.name(args)`
+    Member {
+        base: Box<Expr>,
+        name: Ident,
+        args: Option<Vec<Expr>>,
+    },
+    /// `name(args)`
+    Call {
+        name: Ident,
+        args: Vec<Expr>,
+    },
+    Lambda {
+        param: Ident,
+        body: Box<Expr>,
+    },
+    Not(Box<Expr>),
+    Binary {
+        op: BinaryOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinaryOp {
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl BinaryOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BinaryOp::Or => "or",
+            BinaryOp::And => "and",
+            BinaryOp::Eq => "==",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+        }
+    }
+
+    /// Binding strength: `or` < `and` < comparisons.
+    pub fn precedence(self) -> u8 {
+        match self {
+            BinaryOp::Or => 1,
+            BinaryOp::And => 2,
+            _ => 3,
+        }
+    }
+}
+
+/// `accept RULE on element { reason …  ticket …  until DATE }`
+#[derive(Clone, Debug)]
+pub struct AcceptDecl {
+    pub rule: Ident,
+    pub target: Ident,
+    pub block: Block,
+    pub span: Span,
+}

@@ -1,0 +1,235 @@
+//! The lexical pre-pass: comments, strings and bracket nesting, checked before pest runs.
+//!
+//! The pass is a single loop with an explicit stack, so no input can overflow the call stack
+//! here. It guarantees the parser (which recurses) only sees bracket nesting up to
+//! [`MAX_NESTING`], terminated strings and balanced brackets; any error it reports means the
+//! file is not handed to the parser. It also collects the comments, which the formatter keeps.
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::span::{FileId, Span};
+
+/// The deepest bracket nesting (`{`, `(`, `[`) a file may use.
+pub const MAX_NESTING: usize = 64;
+
+/// At most this many control-character diagnostics are reported for one file.
+const MAX_CONTROL_REPORTS: usize = 5;
+
+/// A `//` comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    /// From `//` to the end of the line, without the line break.
+    pub span: Span,
+    /// True when only whitespace precedes the comment on its line.
+    pub own_line: bool,
+}
+
+/// What the pre-pass found.
+pub struct Scan {
+    pub comments: Vec<Comment>,
+    /// Errors here mean the file must not be parsed.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn scan(file: FileId, text: &str) -> Scan {
+    let bytes = text.as_bytes();
+    let mut comments = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut open: Vec<(u8, usize)> = Vec::new();
+    let mut line_start = 0;
+    let mut control_reports = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        match byte {
+            b'\n' => {
+                line_start = i + 1;
+                i += 1;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                let end = line_end(bytes, i);
+                let own_line = text[line_start..i].trim().is_empty();
+                comments.push(Comment {
+                    span: Span::new(file, i, end),
+                    own_line,
+                });
+                i = end;
+            }
+            b'"' => match string_end(bytes, i) {
+                Ok(end) => i = end,
+                Err(end) => {
+                    diagnostics.push(
+                        Diagnostic::error(Code::UnterminatedString, "unterminated string")
+                            .with_primary(Span::new(file, i, end), "this string is never closed")
+                            .with_help("close the string with `\"` on the same line; strings cannot span lines"),
+                    );
+                    i = end;
+                }
+            },
+            b'{' | b'(' | b'[' => {
+                open.push((byte, i));
+                if open.len() > MAX_NESTING {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Code::NestingTooDeep,
+                            format!("brackets are nested more than {MAX_NESTING} levels deep"),
+                        )
+                        .with_primary(Span::new(file, i, i + 1), format!("level {}", open.len()))
+                        .with_help(
+                            "flatten the model: boundaries rarely need more than a few levels",
+                        ),
+                    );
+                    return Scan {
+                        comments,
+                        diagnostics,
+                    };
+                }
+                i += 1;
+            }
+            b'}' | b')' | b']' => {
+                let expected_open = match byte {
+                    b'}' => b'{',
+                    b')' => b'(',
+                    _ => b'[',
+                };
+                match open.pop() {
+                    Some((opener, _)) if opener == expected_open => {}
+                    Some((opener, at)) => {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                Code::UnmatchedClose,
+                                format!("`{}` does not close `{}`", byte as char, opener as char),
+                            )
+                            .with_primary(Span::new(file, i, i + 1), "unexpected closing bracket")
+                            .with_secondary(
+                                Span::new(file, at, at + 1),
+                                "the innermost open bracket",
+                            ),
+                        );
+                    }
+                    None => {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                Code::UnmatchedClose,
+                                format!("`{}` closes nothing", byte as char),
+                            )
+                            .with_primary(Span::new(file, i, i + 1), "no bracket is open here"),
+                        );
+                    }
+                }
+                i += 1;
+            }
+            _ => {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                if c.is_control() && !matches!(c, '\t' | '\r') {
+                    if control_reports < MAX_CONTROL_REPORTS {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                Code::ControlCharacter,
+                                format!("control character U+{:04X} in the source", c as u32),
+                            )
+                            .with_primary(Span::new(file, i, i + c.len_utf8()), "not allowed here"),
+                        );
+                    }
+                    control_reports += 1;
+                }
+                i += c.len_utf8();
+            }
+        }
+    }
+    if let Some(&(opener, at)) = open.last() {
+        let closer = match opener {
+            b'{' => '}',
+            b'(' => ')',
+            _ => ']',
+        };
+        diagnostics.push(
+            Diagnostic::error(
+                Code::UnclosedBrace,
+                format!("`{}` is never closed", opener as char),
+            )
+            .with_primary(Span::new(file, at, at + 1), "opened here")
+            .with_secondary(
+                Span::point(file, text.len()),
+                format!("expected `{closer}` before the end of the file"),
+            ),
+        );
+    }
+    Scan {
+        comments,
+        diagnostics,
+    }
+}
+
+/// The offset of the line break (or end of text) ending the line that contains `from`.
+fn line_end(bytes: &[u8], from: usize) -> usize {
+    let mut end = bytes[from..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |p| from + p);
+    if end > from && bytes[end - 1] == b'\r' {
+        end -= 1;
+    }
+    end
+}
+
+/// The offset just after the closing quote of the string opening at `start`, or `Err` with the
+/// end of its line when the string is not closed on that line.
+fn string_end(bytes: &[u8], start: usize) -> Result<usize, usize> {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => return Ok(i + 1),
+            b'\\' if bytes.get(i + 1).is_some_and(|&b| b != b'\n' && b != b'\r') => i += 2,
+            b'\n' | b'\r' => return Err(i),
+            _ => i += 1,
+        }
+    }
+    Err(bytes.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str) -> Vec<Code> {
+        scan(FileId(0), text)
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect()
+    }
+
+    #[test]
+    fn deep_nesting_stops_at_the_limit() {
+        let text = "{".repeat(200_000);
+        assert_eq!(codes(&text), vec![Code::NestingTooDeep]);
+    }
+
+    #[test]
+    fn brackets_inside_strings_and_comments_do_not_count() {
+        assert!(codes("a \"{(\" // }}}\nb { }").is_empty());
+    }
+
+    #[test]
+    fn unclosed_and_unmatched_brackets() {
+        assert_eq!(codes("a {"), vec![Code::UnclosedBrace]);
+        assert_eq!(codes("a }"), vec![Code::UnmatchedClose]);
+        assert_eq!(codes("a ( }"), vec![Code::UnmatchedClose]);
+    }
+
+    #[test]
+    fn comments_know_whether_they_own_their_line() {
+        let scan = scan(FileId(0), "// a\nx // b\r\n");
+        assert_eq!(scan.comments.len(), 2);
+        assert!(scan.comments[0].own_line);
+        assert!(!scan.comments[1].own_line);
+        assert_eq!(scan.comments[1].span.end, 11);
+    }
+
+    #[test]
+    fn unterminated_string_ends_at_line_end() {
+        let scan = scan(FileId(0), "a \"abc\nb");
+        assert_eq!(scan.diagnostics[0].code, Code::UnterminatedString);
+        assert_eq!(scan.diagnostics[0].primary.as_ref().unwrap().span.end, 6);
+    }
+}
