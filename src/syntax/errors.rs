@@ -58,12 +58,12 @@ pub fn from_pest(file: FileId, text: &str, offset: usize, error: &Error<Rule>) -
             // The tokens' type is not exported by pest; literal tokens display as themselves.
             let token = token.to_string();
             let is_range = token.chars().count() == 4 && token.contains("..");
-            let is_keyword = KEYWORDS.contains(&token.as_str());
-            if !token.trim().is_empty()
-                && !matches!(token.as_str(), "//" | "_" | "BUILTIN_RULE")
-                && !is_range
-                && !(is_keyword && keywords >= 3)
-            {
+            let collapsed_keyword = keywords >= 3 && KEYWORDS.contains(&token.as_str());
+            let noise = token.trim().is_empty()
+                || matches!(token.as_str(), "//" | "_" | "BUILTIN_RULE")
+                || is_range
+                || collapsed_keyword;
+            if !noise {
                 expected.push(format!("`{token}`"));
             }
         }
