@@ -9,8 +9,15 @@
 //!                  AST + comments ──format──▶ canonical text
 //! ```
 
+pub mod compile;
 pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod resolve;
 pub mod source;
 pub mod span;
+pub mod stdlib;
 pub mod suggest;
 pub mod syntax;
+
+pub use compile::{Compilation, compile};

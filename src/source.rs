@@ -60,6 +60,12 @@ impl SourceMap {
         FileId((self.files.len() - 1) as u32)
     }
 
+    /// Sets the text of a file added before its text was decoded.
+    pub fn replace_text(&mut self, id: FileId, text: String) {
+        let file = &mut self.files[id.0 as usize];
+        *file = SourceFile::new(std::mem::take(&mut file.name), text);
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }

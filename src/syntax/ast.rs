@@ -367,12 +367,12 @@ impl BinaryOp {
         }
     }
 
-    /// Binding strength: `or` < `and` < comparisons.
+    /// Binding strength: `or` (1) < `and` (2) < `not` (3) < comparisons (4).
     pub fn precedence(self) -> u8 {
         match self {
             BinaryOp::Or => 1,
             BinaryOp::And => 2,
-            _ => 3,
+            _ => 4,
         }
     }
 }
@@ -384,4 +384,98 @@ pub struct AcceptDecl {
     pub target: Ident,
     pub block: Block,
     pub span: Span,
+}
+
+impl Expr {
+    /// An empty placeholder expression (used where a rule has no `where`).
+    pub fn empty(span: Span) -> Expr {
+        Expr {
+            kind: ExprKind::Name(String::new()),
+            span,
+        }
+    }
+
+    fn precedence(&self) -> u8 {
+        match &self.kind {
+            ExprKind::Binary { op, .. } => op.precedence(),
+            ExprKind::Not(_) => 3,
+            ExprKind::Lambda { .. } => 0,
+            _ => 6,
+        }
+    }
+}
+
+/// The canonical text of an expression, with the parentheses precedence needs and no others.
+impl std::fmt::Display for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let child = |f: &mut std::fmt::Formatter<'_>, e: &Expr, min: u8| -> std::fmt::Result {
+            if e.precedence() < min {
+                write!(f, "({e})")
+            } else {
+                write!(f, "{e}")
+            }
+        };
+        let args = |f: &mut std::fmt::Formatter<'_>, args: &[Expr]| -> std::fmt::Result {
+            for (i, arg) in args.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{arg}")?;
+            }
+            Ok(())
+        };
+        match &self.kind {
+            ExprKind::Name(name) => f.write_str(name),
+            ExprKind::Str(text) => write!(f, "{}", quote(text)),
+            ExprKind::Int(n) => write!(f, "{n}"),
+            ExprKind::Member {
+                base,
+                name,
+                args: call,
+            } => {
+                child(f, base, 5)?;
+                write!(f, ".{}", name.name)?;
+                if let Some(call) = call {
+                    f.write_str("(")?;
+                    args(f, call)?;
+                    f.write_str(")")?;
+                }
+                Ok(())
+            }
+            ExprKind::Call { name, args: call } => {
+                write!(f, "{}(", name.name)?;
+                args(f, call)?;
+                f.write_str(")")
+            }
+            ExprKind::Lambda { param, body } => write!(f, "{} => {body}", param.name),
+            ExprKind::Not(inner) => {
+                f.write_str("not ")?;
+                child(f, inner, 3)
+            }
+            ExprKind::Binary { op, lhs, rhs } => {
+                let p = op.precedence();
+                child(f, lhs, p)?;
+                write!(f, " {} ", op.as_str())?;
+                // Left-associative: a right operand of the same strength needs parentheses.
+                child(f, rhs, p + 1)
+            }
+        }
+    }
+}
+
+/// A string literal with the escapes the grammar knows.
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }

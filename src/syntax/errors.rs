@@ -95,7 +95,7 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::integer => "an integer",
         Rule::date => "a date",
         Rule::rate => "a rate",
-        Rule::value | Rule::value_list => "a value",
+        Rule::value | Rule::value_list | Rule::default_value => "a value",
         Rule::attribute => "an attribute",
         Rule::attr_decl => "an `attr` declaration",
         Rule::term => "a type",

@@ -387,7 +387,7 @@ impl Lowerer<'_> {
         let name = self.ident(inner.next().expect("attr name"));
         let ty = self.term(inner.next().expect("attr type"));
         let default = inner
-            .next_if(|p| p.as_rule() == Rule::value)
+            .next_if(|p| p.as_rule() == Rule::default_value)
             .map(|p| self.value(p));
         let doc = self.optional_string(&mut inner);
         AttrDecl {

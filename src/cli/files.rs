@@ -1,0 +1,68 @@
+//! Reading model files from disk: the root file given on the command line and the files it uses.
+
+use std::path::{Component, Path, PathBuf};
+use threatflow::load::{LoadedFile, Loader};
+
+/// Reads a file, explaining failures in a sentence ("is a directory", "No such file…").
+pub fn read(path: &Path) -> Result<Vec<u8>, String> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => return Err("it is a directory, not a file".to_string()),
+        Ok(_) => {}
+        Err(error) => return Err(describe(&error)),
+    }
+    std::fs::read(path).map_err(|error| describe(&error))
+}
+
+fn describe(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => error.to_string(),
+    }
+}
+
+/// The identity of a file: its canonical path when it exists, else the path as given.
+pub fn key(path: &Path) -> String {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Reads the files of `use "path"` relative to the file that uses them.
+pub struct FsLoader;
+
+impl Loader for FsLoader {
+    fn load(&mut self, from: &str, path: &str) -> Result<LoadedFile, String> {
+        let base = Path::new(from).parent().unwrap_or(Path::new(""));
+        let joined = normalize(&base.join(path));
+        let bytes = read(&joined)?;
+        Ok(LoadedFile {
+            key: key(&joined),
+            name: joined.to_string_lossy().into_owned(),
+            bytes,
+        })
+    }
+}
+
+/// Today's date in UTC, for expiring accepted risks.
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}

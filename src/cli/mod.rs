@@ -1,0 +1,7 @@
+//! The command-line layer: the only code that reads files, prints and chooses exit codes.
+
+pub mod args;
+pub mod check;
+pub mod files;
+pub mod fmt;
+pub mod output;

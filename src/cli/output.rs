@@ -1,0 +1,40 @@
+//! Printing diagnostics to the terminal or as JSON.
+
+use super::args::Color;
+use std::io::IsTerminal;
+use threatflow::diagnostic::{ColorChoice, Diagnostic, Severity, render_text};
+use threatflow::source::SourceMap;
+
+/// Whether text output on standard error should be coloured.
+pub fn color_choice(color: Color) -> ColorChoice {
+    let wanted = match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal(),
+    };
+    if wanted {
+        ColorChoice::Always
+    } else {
+        ColorChoice::Never
+    }
+}
+
+/// Renders diagnostics for the terminal.
+pub fn text(diagnostics: &[Diagnostic], sources: &SourceMap, color: ColorChoice) -> String {
+    render_text(diagnostics, sources, color)
+}
+
+/// "2 errors, 1 warning"
+pub fn counts(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diagnostics.len() - errors;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}

@@ -1,0 +1,331 @@
+//! The typed model: what `resolve` makes of a model's files.
+//!
+//! Every name is resolved to an index, every attribute value is typed by its kind's schema
+//! (defaults filled in), and every boundary knows its parent. Spans point back into the
+//! sources for later diagnostics; they are left out of the serialized form, so two models
+//! that mean the same serialize the same whatever their layout (`fmt` relies on this).
+
+use crate::span::Span;
+use crate::syntax::ast::RateUnit;
+use serde::Serialize;
+
+macro_rules! ids {
+    ($($name:ident),*) => {$(
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        pub struct $name(pub u32);
+        impl $name {
+            pub fn index(self) -> usize { self.0 as usize }
+        }
+    )*};
+}
+
+ids!(
+    RoleId,
+    CapabilityId,
+    KindId,
+    ClassificationId,
+    DataId,
+    BoundaryId,
+    ElementId,
+    RuleIndex
+);
+
+/// A whole model.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Model {
+    pub header: Option<Header>,
+    pub roles: Vec<Role>,
+    pub capabilities: Vec<Capability>,
+    pub kinds: Vec<Kind>,
+    pub classifications: Vec<Classification>,
+    pub data: Vec<DataItem>,
+    pub boundaries: Vec<Boundary>,
+    pub elements: Vec<Element>,
+    pub flows: Vec<Flow>,
+    pub rules: Vec<Rule>,
+    pub accepts: Vec<Accept>,
+}
+
+impl Model {
+    pub fn role(&self, id: RoleId) -> &Role {
+        &self.roles[id.index()]
+    }
+    pub fn kind(&self, id: KindId) -> &Kind {
+        &self.kinds[id.index()]
+    }
+    pub fn element(&self, id: ElementId) -> &Element {
+        &self.elements[id.index()]
+    }
+    pub fn boundary(&self, id: BoundaryId) -> &Boundary {
+        &self.boundaries[id.index()]
+    }
+    pub fn find_kind(&self, name: &str) -> Option<KindId> {
+        self.kinds
+            .iter()
+            .position(|k| k.name == name)
+            .map(|i| KindId(i as u32))
+    }
+}
+
+/// `model "Name" { … }`
+#[derive(Clone, Debug, Serialize)]
+pub struct Header {
+    pub name: String,
+    pub attrs: Attributes,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Role {
+    pub name: String,
+    pub doc: Option<String>,
+    pub aliases: Vec<String>,
+    /// Structural roles belong to the language's declarations (flows, data, …), not elements.
+    pub structural: bool,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Capability {
+    pub name: String,
+    pub doc: Option<String>,
+    pub options: Vec<String>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// What a kind of element is and can do, and the schema of its attributes.
+#[derive(Clone, Debug, Serialize)]
+pub struct Kind {
+    pub name: String,
+    pub role: RoleId,
+    pub doc: Option<String>,
+    /// CloudFormation (or Terraform) resource types that deploy this kind.
+    pub resources: Vec<String>,
+    pub supports: Vec<Support>,
+    /// Compliance programmes the service is in scope for.
+    pub compliance: Vec<String>,
+    /// The provider's share of the shared-responsibility model.
+    pub provider_operates: Vec<String>,
+    /// The team's share.
+    pub customer_owns: Vec<String>,
+    pub attrs: Vec<AttrSchema>,
+    pub required: Vec<String>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+impl Kind {
+    pub fn attr(&self, name: &str) -> Option<&AttrSchema> {
+        self.attrs.iter().find(|a| a.name == name)
+    }
+
+    /// Whether the kind supports `capability`, and `option` of it when given.
+    pub fn supports(&self, capability: &str, option: Option<&str>) -> bool {
+        self.supports.iter().any(|s| {
+            s.capability == capability && option.is_none_or(|o| s.options.iter().any(|x| x == o))
+        })
+    }
+}
+
+/// `supports encryption(aws_owned, cmk)`
+#[derive(Clone, Debug, Serialize)]
+pub struct Support {
+    pub capability: String,
+    pub options: Vec<String>,
+}
+
+/// `attr name : type = default "doc"`
+#[derive(Clone, Debug, Serialize)]
+pub struct AttrSchema {
+    pub name: String,
+    pub ty: AttrType,
+    pub default: Option<AttrValue>,
+    pub doc: Option<String>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// The type of an attribute.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum AttrType {
+    String,
+    Int { min: Option<i64>, max: Option<i64> },
+    Bool,
+    Rate,
+    Date,
+    Enum(Vec<Variant>),
+    Ref(RefTarget),
+    List(Box<AttrType>),
+}
+
+impl std::fmt::Display for AttrType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AttrType::String => f.write_str("a string"),
+            AttrType::Int { .. } => f.write_str("an integer"),
+            AttrType::Bool => f.write_str("`on` or `off`"),
+            AttrType::Rate => f.write_str("a rate such as 100/s"),
+            AttrType::Date => f.write_str("a date (YYYY-MM-DD)"),
+            AttrType::Enum(variants) => {
+                let names: Vec<String> = variants.iter().map(|v| format!("`{}`", v.name)).collect();
+                write!(f, "one of {}", names.join(", "))
+            }
+            AttrType::Ref(_) => f.write_str("a name"),
+            AttrType::List(inner) => write!(f, "a list of: {inner}"),
+        }
+    }
+}
+
+/// One value of an enumeration, possibly with a payload: `cmk(key)`, `sam(string)`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Variant {
+    pub name: String,
+    pub payload: Option<Payload>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum Payload {
+    Ref(RefTarget),
+    String,
+}
+
+/// What a reference may point at.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub enum RefTarget {
+    /// Any element with this role.
+    Role(RoleId),
+    /// Any element of this kind.
+    Kind(KindId),
+    Data,
+    Classification,
+}
+
+/// A typed attribute value.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum AttrValue {
+    Str(String),
+    Int(i64),
+    Bool(bool),
+    Rate {
+        count: u64,
+        unit: RateUnit,
+    },
+    Date(String),
+    Variant {
+        name: String,
+        arg: Option<Box<AttrValue>>,
+    },
+    Element(ElementId),
+    Data(DataId),
+    Classification(ClassificationId),
+    List(Vec<AttrValue>),
+}
+
+/// The attributes of a declaration: those written, then the defaults of the others.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Attributes(pub Vec<Attr>);
+
+impl Attributes {
+    pub fn get(&self, name: &str) -> Option<&AttrValue> {
+        self.0.iter().find(|a| a.name == name).map(|a| &a.value)
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Attr {
+    pub name: String,
+    pub value: AttrValue,
+    /// Where the attribute was written; `None` for a default.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Classification {
+    pub name: String,
+    pub doc: Option<String>,
+    pub attrs: Attributes,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DataItem {
+    pub name: String,
+    pub classification: ClassificationId,
+    pub doc: Option<String>,
+    pub attrs: Attributes,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Boundary {
+    pub name: String,
+    pub kind: KindId,
+    pub label: Option<String>,
+    pub parent: Option<BoundaryId>,
+    pub attrs: Attributes,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Element {
+    pub name: String,
+    /// The word it was declared with (`function`, `store`, …).
+    pub keyword: String,
+    pub role: RoleId,
+    pub kind: KindId,
+    pub label: Option<String>,
+    pub boundary: Option<BoundaryId>,
+    pub attrs: Attributes,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Flow {
+    pub source: ElementId,
+    pub target: ElementId,
+    pub label: Option<String>,
+    pub attrs: Attributes,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// A rule, parsed and checked for shape; evaluating it is the rule engine's job.
+#[derive(Clone, Debug, Serialize)]
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    /// The role the rule ranges over (`for store s`).
+    pub subject: RoleId,
+    pub var: String,
+    /// The `where` expression in canonical form.
+    pub condition: String,
+    #[serde(skip)]
+    pub condition_ast: crate::syntax::ast::Expr,
+    pub attrs: Attributes,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// What an accepted risk applies to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum AcceptTarget {
+    Element(ElementId),
+    Boundary(BoundaryId),
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Accept {
+    pub rule: RuleIndex,
+    pub target: AcceptTarget,
+    pub attrs: Attributes,
+    #[serde(skip)]
+    pub span: Span,
+}

@@ -1,0 +1,455 @@
+//! Classifications, data, boundaries, elements and flows.
+
+use super::values::{self, Schema};
+use super::{Entity, Resolver, files};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::load::Unit;
+use crate::model::*;
+use crate::suggest::did_you_mean;
+use crate::syntax::ast::{self, Item, Member};
+
+pub(super) fn resolve(r: &mut Resolver, unit: &Unit) {
+    for (file, _) in files(unit) {
+        for item in &file.items {
+            if let Item::Classification(decl) = item {
+                classification(r, decl);
+            }
+        }
+    }
+    for (file, _) in files(unit) {
+        for item in &file.items {
+            if let Item::Data(decl) = item {
+                data(r, decl);
+            }
+        }
+    }
+    // Boundaries and elements are declared first and typed second, so attributes may refer
+    // to elements declared further down.
+    let mut pending = Pending::default();
+    for (file, _) in files(unit) {
+        for item in &file.items {
+            match item {
+                Item::Boundary(decl) => boundary(r, decl, None, &mut pending),
+                Item::Element(decl) => element(r, decl, None, &mut pending),
+                _ => {}
+            }
+        }
+    }
+    for (id, decl) in pending.elements {
+        let kind = r.model.element(id).kind;
+        let schema = Schema::of(r.model.kind(kind), true);
+        let attrs = values::attributes(r, &schema, &decl.block.attributes, &decl.name);
+        r.model.elements[id.index()].attrs = attrs;
+    }
+    for (id, name, attributes) in pending.boundaries {
+        let kind = r.model.boundary(id).kind;
+        let schema = Schema::of(r.model.kind(kind), true);
+        let attrs = values::attributes(r, &schema, &attributes, name);
+        r.model.boundaries[id.index()].attrs = attrs;
+    }
+    for (file, _) in files(unit) {
+        for item in &file.items {
+            match item {
+                Item::Flow(decl) => flow(r, decl),
+                Item::Boundary(decl) => nested_flows(r, decl),
+                _ => {}
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+struct Pending<'a> {
+    elements: Vec<(ElementId, &'a ast::ElementDecl)>,
+    boundaries: Vec<(BoundaryId, &'a ast::Ident, Vec<ast::Attribute>)>,
+}
+
+/// The schema kind `name` declared in `core`, if core is intact.
+fn core_schema(r: &Resolver, name: &str) -> Option<Schema> {
+    r.core_kind(name)
+        .map(|k| Schema::of(r.model.kind(k), false))
+}
+
+fn classification(r: &mut Resolver, decl: &ast::ClassificationDecl) {
+    if !r.declare(&decl.name, Entity::Broken) {
+        return;
+    }
+    let Some(schema) = core_schema(r, "classification") else {
+        return;
+    };
+    let attrs = values::attributes(r, &schema, &decl.block.attributes, &decl.name);
+    let id = ClassificationId(r.model.classifications.len() as u32);
+    r.model.classifications.push(Classification {
+        name: decl.name.name.clone(),
+        doc: decl.doc.as_ref().map(|d| d.value.clone()),
+        attrs,
+        span: decl.name.span,
+    });
+    r.define(&decl.name.name, Entity::Classification(id));
+}
+
+fn data(r: &mut Resolver, decl: &ast::DataDecl) {
+    if !r.declare(&decl.name, Entity::Broken) {
+        return;
+    }
+    let class = match r
+        .names
+        .get(&decl.classification.name)
+        .map(|(e, s)| (*e, *s))
+    {
+        Some((Entity::Classification(id), _)) => Some(id),
+        Some((Entity::Broken, _)) => None,
+        Some((other, declared)) => {
+            r.report(
+                Diagnostic::error(
+                    Code::WrongReferenceKind,
+                    format!(
+                        "`{}` is {}, not a classification",
+                        decl.classification.name,
+                        other.describe()
+                    ),
+                )
+                .with_primary(decl.classification.span, "expected a classification")
+                .with_secondary(declared, "declared here"),
+            );
+            None
+        }
+        None => {
+            let candidates = r.names_where(|e| matches!(e, Entity::Classification(_)));
+            let help = did_you_mean(&decl.classification.name, candidates.iter().copied())
+                .unwrap_or_else(|| format!("the classifications are {}", candidates.join(", ")));
+            r.report(
+                Diagnostic::error(
+                    Code::UnknownClassification,
+                    format!("there is no classification `{}`", decl.classification.name),
+                )
+                .with_primary(decl.classification.span, "unknown classification")
+                .with_help(help),
+            );
+            None
+        }
+    };
+    let Some(schema) = core_schema(r, "data") else {
+        return;
+    };
+    let attrs = values::attributes(r, &schema, &decl.block.attributes, &decl.name);
+    let Some(classification) = class else {
+        return;
+    };
+    let id = DataId(r.model.data.len() as u32);
+    r.model.data.push(DataItem {
+        name: decl.name.name.clone(),
+        classification,
+        doc: decl.doc.as_ref().map(|d| d.value.clone()),
+        attrs,
+        span: decl.name.span,
+    });
+    r.define(&decl.name.name, Entity::Data(id));
+}
+
+/// Looks up a kind by name, with "did you mean" when it is unknown.
+fn kind_named(r: &mut Resolver, name: &ast::Ident) -> Option<KindId> {
+    if let Some(id) = r.kinds.get(&name.name) {
+        return Some(*id);
+    }
+    let known: Vec<String> = r.kinds.keys().cloned().collect();
+    let mut help = did_you_mean(&name.name, known.iter().map(String::as_str));
+    if help.is_none() && name.name.starts_with("aws.") {
+        help = Some("AWS kinds come from the standard library: add `use aws`".to_string());
+    }
+    r.report(
+        Diagnostic::error(
+            Code::UnknownKind,
+            format!("there is no kind `{}`", name.name),
+        )
+        .with_primary(name.span, "unknown kind")
+        .with_optional_help(help),
+    );
+    None
+}
+
+fn boundary<'a>(
+    r: &mut Resolver,
+    decl: &'a ast::BoundaryDecl,
+    parent: Option<BoundaryId>,
+    pending: &mut Pending<'a>,
+) {
+    let declared = r.declare(&decl.name, Entity::Broken);
+    let kind = match &decl.kind {
+        Some(name) => kind_named(r, name).filter(|kind| {
+            let kind = r.model.kind(*kind);
+            if r.model.role(kind.role).name == "boundary" {
+                return true;
+            }
+            let role = r.model.role(kind.role).name.clone();
+            r.report(
+                Diagnostic::error(
+                    Code::KindNotAllowedHere,
+                    format!("`{}` is a {role} kind, not a boundary kind", name.name),
+                )
+                .with_primary(name.span, "not a boundary kind")
+                .with_secondary(kind.span, "the kind is defined here")
+                .with_help(format!(
+                    "declare it as an element: `{role} {} : {}`",
+                    decl.name.name, name.name
+                )),
+            );
+            false
+        }),
+        None => r.core_kind("zone"),
+    };
+    let id = BoundaryId(r.model.boundaries.len() as u32);
+    let mut attributes = Vec::new();
+    if declared && let Some(kind) = kind {
+        r.model.boundaries.push(Boundary {
+            name: decl.name.name.clone(),
+            kind,
+            label: decl.label.as_ref().map(|l| l.value.clone()),
+            parent,
+            attrs: Attributes::default(),
+            span: decl.name.span,
+        });
+        r.define(&decl.name.name, Entity::Boundary(id));
+    }
+    let this = r.model.boundaries.get(id.index()).map(|_| id);
+    for member in &decl.members {
+        match member {
+            Member::Boundary(inner) => boundary(r, inner, this.or(parent), pending),
+            Member::Element(inner) => {
+                if let Some(attribute) = element_as_attribute(r, inner, kind) {
+                    attributes.push(attribute);
+                } else {
+                    element(r, inner, this.or(parent), pending);
+                }
+            }
+            Member::Attribute(attribute) => attributes.push(attribute.clone()),
+            Member::Flow(_) => {}
+        }
+    }
+    if let Some(id) = this {
+        pending.boundaries.push((id, &decl.name, attributes));
+    }
+}
+
+/// `owner payments` inside a boundary parses as an element with keyword `owner`; when the
+/// keyword is no role but an attribute of the boundary's kind, it is that attribute.
+fn element_as_attribute(
+    r: &Resolver,
+    decl: &ast::ElementDecl,
+    kind: Option<KindId>,
+) -> Option<ast::Attribute> {
+    let bare = decl.kind.is_none() && decl.label.is_none() && decl.block.span.is_none();
+    let is_role = r.roles.contains_key(&decl.keyword.name);
+    let is_attr = kind.is_some_and(|k| {
+        Schema::of(r.model.kind(k), true)
+            .attrs
+            .iter()
+            .any(|a| a.name == decl.keyword.name)
+    });
+    (bare && !is_role && is_attr).then(|| ast::Attribute {
+        key: decl.keyword.clone(),
+        values: vec![ast::Value {
+            kind: ast::ValueKind::Ident(decl.name.name.clone()),
+            span: decl.name.span,
+        }],
+        span: decl.span,
+    })
+}
+
+fn element<'a>(
+    r: &mut Resolver,
+    decl: &'a ast::ElementDecl,
+    boundary: Option<BoundaryId>,
+    pending: &mut Pending<'a>,
+) {
+    let declared = r.declare(&decl.name, Entity::Broken);
+    let role = keyword_role(r, &decl.keyword);
+    let kind = match &decl.kind {
+        Some(name) => kind_named(r, name),
+        None => role.and_then(|role| {
+            let name = r.model.role(role).name.clone();
+            r.core_kind(&name)
+        }),
+    };
+    let (Some(role), Some(kind)) = (role, kind) else {
+        return;
+    };
+    let kind_role = r.model.kind(kind).role;
+    if r.model.role(kind_role).structural {
+        let name = decl
+            .kind
+            .as_ref()
+            .expect("generic kinds are not structural");
+        let structural = r.model.role(kind_role).name.clone();
+        r.report(
+            Diagnostic::error(
+                Code::KindNotAllowedHere,
+                format!(
+                    "`{}` is a {structural} kind; elements need an element kind",
+                    name.name
+                ),
+            )
+            .with_primary(name.span, "not an element kind")
+            .with_optional_help((structural == "boundary").then(|| {
+                format!(
+                    "declare a boundary: `boundary {} : {} {{ … }}`",
+                    decl.name.name, name.name
+                )
+            })),
+        );
+        return;
+    }
+    if kind_role != role {
+        let (declared_as, is) = (
+            r.model.role(role).name.clone(),
+            r.model.role(kind_role).clone(),
+        );
+        let name = decl.kind.as_ref().expect("a generic kind has its role");
+        let mut words = vec![is.name.clone()];
+        words.extend(is.aliases.iter().cloned());
+        r.report(
+            Diagnostic::error(
+                Code::RoleMismatch,
+                format!(
+                    "`{}` declares a {declared_as}, but `{}` is a {}",
+                    decl.keyword.name, name.name, is.name
+                ),
+            )
+            .with_primary(decl.keyword.span, format!("declares a {declared_as}"))
+            .with_secondary(name.span, format!("a {} kind", is.name))
+            .with_help(format!(
+                "declare it with {}",
+                words
+                    .iter()
+                    .map(|w| format!("`{w}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        );
+        return;
+    }
+    if !declared {
+        return;
+    }
+    let id = ElementId(r.model.elements.len() as u32);
+    r.model.elements.push(Element {
+        name: decl.name.name.clone(),
+        keyword: decl.keyword.name.clone(),
+        role,
+        kind,
+        label: decl.label.as_ref().map(|l| l.value.clone()),
+        boundary,
+        attrs: Attributes::default(),
+        span: decl.name.span,
+    });
+    r.define(&decl.name.name, Entity::Element(id));
+    pending.elements.push((id, decl));
+}
+
+/// The role an element keyword (a role name or alias) declares.
+fn keyword_role(r: &mut Resolver, keyword: &ast::Ident) -> Option<RoleId> {
+    if let Some(role) = r.roles.get(&keyword.name)
+        && !r.model.role(*role).structural
+    {
+        return Some(*role);
+    }
+    let words: Vec<String> = r
+        .roles
+        .iter()
+        .filter(|(_, id)| !r.model.role(**id).structural)
+        .map(|(name, _)| name.clone())
+        .collect();
+    let help = did_you_mean(&keyword.name, words.iter().map(String::as_str)).unwrap_or_else(|| {
+        let mut roles: Vec<&str> = r
+            .model
+            .roles
+            .iter()
+            .filter(|role| !role.structural)
+            .map(|role| role.name.as_str())
+            .collect();
+        roles.sort_unstable();
+        format!(
+            "elements are declared with a role ({}) or one of its aliases",
+            roles.join(", ")
+        )
+    });
+    r.report(
+        Diagnostic::error(
+            Code::UnknownKeyword,
+            format!(
+                "`{}` is not a declaration keyword or element role",
+                keyword.name
+            ),
+        )
+        .with_primary(keyword.span, "unknown keyword")
+        .with_help(help),
+    );
+    None
+}
+
+fn nested_flows(r: &mut Resolver, decl: &ast::BoundaryDecl) {
+    for member in &decl.members {
+        match member {
+            Member::Flow(flow_decl) => flow(r, flow_decl),
+            Member::Boundary(inner) => nested_flows(r, inner),
+            _ => {}
+        }
+    }
+}
+
+fn endpoint(r: &mut Resolver, name: &ast::Ident) -> Option<ElementId> {
+    match r.names.get(&name.name).map(|(e, s)| (*e, *s)) {
+        Some((Entity::Element(id), _)) => Some(id),
+        Some((Entity::Broken, _)) => None,
+        Some((other, declared)) => {
+            r.report(
+                Diagnostic::error(
+                    Code::FlowEndpointNotElement,
+                    format!(
+                        "`{}` is {}; flows connect elements",
+                        name.name,
+                        other.describe()
+                    ),
+                )
+                .with_primary(name.span, "not an element")
+                .with_secondary(declared, "declared here")
+                .with_optional_help(matches!(other, Entity::Boundary(_)).then(|| {
+                    "name the element inside the boundary that sends or receives the data"
+                        .to_string()
+                })),
+            );
+            None
+        }
+        None => {
+            let candidates = r.names_where(|e| matches!(e, Entity::Element(_)));
+            let help = did_you_mean(&name.name, candidates);
+            r.report(
+                Diagnostic::error(
+                    Code::UnknownElement,
+                    format!("there is no element `{}`", name.name),
+                )
+                .with_primary(name.span, "unknown element")
+                .with_optional_help(help),
+            );
+            None
+        }
+    }
+}
+
+fn flow(r: &mut Resolver, decl: &ast::FlowDecl) {
+    let source = endpoint(r, &decl.source);
+    let target = endpoint(r, &decl.target);
+    let Some(schema) = core_schema(r, "flow") else {
+        return;
+    };
+    let attrs = values::attributes(r, &schema, &decl.block.attributes, &decl.source);
+    if let (Some(source), Some(target)) = (source, target) {
+        r.model.flows.push(Flow {
+            source,
+            target,
+            label: decl.label.as_ref().map(|l| l.value.clone()),
+            attrs,
+            span: decl.span,
+        });
+    }
+}

@@ -1,0 +1,136 @@
+//! Resolution: from the parsed files of a model to the typed [`Model`] and its diagnostics.
+//!
+//! Passes, each over every file in load order (the standard library first):
+//! 1. [`schema`]: roles, capabilities, then kinds (names first, so types may name any kind);
+//! 2. [`declarations`]: classifications, data, boundaries and elements (names first, so
+//!    attribute references may point forward), then flows;
+//! 3. [`rules`]: the model header, rules and accepted risks;
+//! 4. [`lints`]: warnings about a model that resolves but looks wrong.
+//!
+//! Every pass keeps going after an error; a declaration that cannot be resolved is left out
+//! of the model but its name stays declared, so one mistake is reported once.
+
+mod declarations;
+mod lints;
+mod rules;
+mod schema;
+mod values;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::load::{Origin, Unit};
+use crate::model::*;
+use crate::span::Span;
+use std::collections::HashMap;
+
+/// What the current date is, for expiring accepted risks.
+#[derive(Clone, Copy, Debug)]
+pub struct ResolveOptions {
+    pub today: time::Date,
+}
+
+/// Resolves a loaded model.
+pub fn resolve(unit: &Unit, options: ResolveOptions) -> (Model, Vec<Diagnostic>) {
+    let mut resolver = Resolver {
+        model: Model::default(),
+        diagnostics: Vec::new(),
+        names: HashMap::new(),
+        roles: HashMap::new(),
+        capabilities: HashMap::new(),
+        kinds: HashMap::new(),
+        rules: HashMap::new(),
+        options,
+    };
+    schema::resolve(&mut resolver, unit);
+    declarations::resolve(&mut resolver, unit);
+    rules::resolve(&mut resolver, unit);
+    lints::check(&mut resolver, unit);
+    (resolver.model, resolver.diagnostics)
+}
+
+/// What a model-level name refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Entity {
+    Classification(ClassificationId),
+    Data(DataId),
+    Boundary(BoundaryId),
+    Element(ElementId),
+    /// Declared, but its declaration has errors: references to it are not reported again.
+    Broken,
+}
+
+impl Entity {
+    fn describe(self) -> &'static str {
+        match self {
+            Entity::Classification(_) => "a classification",
+            Entity::Data(_) => "a data item",
+            Entity::Boundary(_) => "a boundary",
+            Entity::Element(_) => "an element",
+            Entity::Broken => "a declaration",
+        }
+    }
+}
+
+struct Resolver {
+    model: Model,
+    diagnostics: Vec<Diagnostic>,
+    /// Classifications, data, boundaries and elements share one namespace.
+    names: HashMap<String, (Entity, Span)>,
+    /// Role names and their aliases.
+    roles: HashMap<String, RoleId>,
+    capabilities: HashMap<String, CapabilityId>,
+    kinds: HashMap<String, KindId>,
+    rules: HashMap<String, RuleIndex>,
+    options: ResolveOptions,
+}
+
+impl Resolver {
+    fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Declares a model-level name; reports a duplicate and returns false if it is taken.
+    fn declare(&mut self, name: &crate::syntax::ast::Ident, entity: Entity) -> bool {
+        if let Some((previous, first)) = self.names.get(&name.name) {
+            let what = previous.describe();
+            let first = *first;
+            self.report(
+                Diagnostic::error(Code::DuplicateName, format!("`{}` is declared twice", name.name))
+                    .with_primary(name.span, "declared again here")
+                    .with_secondary(first, format!("first declared here, as {what}"))
+                    .with_help("names of classifications, data, boundaries and elements must be unique in a model"),
+            );
+            return false;
+        }
+        self.names.insert(name.name.clone(), (entity, name.span));
+        true
+    }
+
+    /// Replaces the entity of a name declared earlier (once its declaration is resolved).
+    fn define(&mut self, name: &str, entity: Entity) {
+        if let Some(entry) = self.names.get_mut(name) {
+            entry.0 = entity;
+        }
+    }
+
+    /// Names declared as entities of one sort, for "did you mean".
+    fn names_where(&self, keep: impl Fn(Entity) -> bool) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .names
+            .iter()
+            .filter(|(_, (entity, _))| keep(*entity))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// A kind every model has (declared in `core`).
+    fn core_kind(&self, name: &str) -> Option<KindId> {
+        self.kinds.get(name).copied()
+    }
+}
+
+/// The files of a unit with their origin, in load order.
+fn files(unit: &Unit) -> impl Iterator<Item = (&crate::syntax::ast::File, Origin)> {
+    unit.files.iter().map(|f| (&f.ast, f.origin))
+}
