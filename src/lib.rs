@@ -11,6 +11,7 @@
 
 pub mod compile;
 pub mod diagnostic;
+pub mod format;
 pub mod load;
 pub mod model;
 pub mod resolve;

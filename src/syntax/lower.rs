@@ -50,9 +50,18 @@ impl Lowerer<'_> {
         self.diagnostics.borrow_mut().push(diagnostic);
     }
 
+    /// The span of a pair, without the whitespace and comments pest's implicit skipping may
+    /// have added at its end (after an optional or repeated last part).
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let span = pair.as_span();
-        Span::new(self.file, span.start(), span.end())
+        let mut end = span.end();
+        if let Some(last) = pair.clone().into_inner().last() {
+            let inner_end = self.span(&last).end as usize;
+            if inner_end < end && is_trivia(&self.text[inner_end..end]) {
+                end = inner_end;
+            }
+        }
+        Span::new(self.file, span.start(), end)
     }
 
     /// Describes a recovered region by parsing it again with `strict`.
@@ -666,6 +675,14 @@ fn skip_keyword(pairs: Pairs<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> 
                 | Rule::kw_for
                 | Rule::kw_where
         )
+    })
+}
+
+/// Whether `text` is only whitespace and `//` comments.
+fn is_trivia(text: &str) -> bool {
+    text.split('\n').all(|line| {
+        let line = line.trim();
+        line.is_empty() || line.starts_with("//")
     })
 }
 
