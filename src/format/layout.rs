@@ -165,6 +165,7 @@ pub fn value(value: &Value) -> String {
         ValueKind::Int(n) => n.to_string(),
         ValueKind::Rate { count, unit } => format!("{count}/{}", unit.as_str()),
         ValueKind::Date(date) => date.to_string(),
+        ValueKind::Invalid(text) => text.clone(),
         ValueKind::Call { name, args, tagged } => {
             if *tagged {
                 format!("{} {}", name.name, values(args))

@@ -154,7 +154,8 @@ fn kind_named(r: &mut Resolver, name: &ast::Ident) -> Option<KindId> {
     }
     let known: Vec<String> = r.kinds.keys().cloned().collect();
     let mut help = did_you_mean(&name.name, known.iter().map(String::as_str));
-    if help.is_none() && name.name.starts_with("aws.") {
+    let aws_loaded = r.kinds.keys().any(|k| k.starts_with("aws."));
+    if help.is_none() && name.name.starts_with("aws.") && !aws_loaded {
         help = Some("AWS kinds come from the standard library: add `use aws`".to_string());
     }
     r.report(

@@ -5,7 +5,8 @@
 //! 2. [`declarations`]: classifications, data, boundaries and elements (names first, so
 //!    attribute references may point forward), then flows;
 //! 3. [`rules`]: the model header, rules and accepted risks;
-//! 4. [`lints`]: warnings about a model that resolves but looks wrong.
+//! 4. [`lints`]: warnings about a model that resolves but looks wrong (only once it resolves
+//!    without errors, so a mistake does not also show up as its consequences).
 //!
 //! Every pass keeps going after an error; a declaration that cannot be resolved is left out
 //! of the model but its name stays declared, so one mistake is reported once.
@@ -43,7 +44,11 @@ pub fn resolve(unit: &Unit, options: ResolveOptions) -> (Model, Vec<Diagnostic>)
     schema::resolve(&mut resolver, unit);
     declarations::resolve(&mut resolver, unit);
     rules::resolve(&mut resolver, unit);
-    lints::check(&mut resolver, unit);
+    let has_errors = resolver.diagnostics.iter().any(Diagnostic::is_error)
+        || unit.diagnostics.iter().any(Diagnostic::is_error);
+    if !has_errors {
+        lints::check(&mut resolver, unit);
+    }
     (resolver.model, resolver.diagnostics)
 }
 

@@ -65,6 +65,9 @@ pub(super) fn attributes(
     owner: &ast::Ident,
 ) -> Attributes {
     let mut out: Vec<Attr> = Vec::new();
+    // Attributes written, whether or not their value typed: a bad value is reported once, not
+    // again as a missing required attribute.
+    let mut written_names: Vec<&str> = Vec::new();
     let keys: Vec<&str> = schema.attrs.iter().map(|a| a.name.as_str()).collect();
     for attribute in written {
         let Some(attr) = schema.attrs.iter().find(|a| a.name == attribute.key.name) else {
@@ -93,6 +96,7 @@ pub(super) fn attributes(
             );
             continue;
         };
+        written_names.push(&attr.name);
         let Some(value) = typed(r, &attr.ty, &attribute.values, &attribute.key, &keys) else {
             continue;
         };
@@ -119,7 +123,7 @@ pub(super) fn attributes(
         }
     }
     for name in &schema.required {
-        if !out.iter().any(|a| &a.name == name) {
+        if !written_names.contains(&name.as_str()) {
             let expected = schema
                 .attrs
                 .iter()
@@ -209,6 +213,7 @@ fn describe(value: &ast::Value) -> String {
         ValueKind::Rate { .. } => "a rate".to_string(),
         ValueKind::Date(_) => "a date".to_string(),
         ValueKind::Call { name, .. } => format!("`{}(…)`", name.name),
+        ValueKind::Invalid(text) => format!("`{text}`"),
     }
 }
 
@@ -237,6 +242,7 @@ fn scalar(
     siblings: &[&str],
 ) -> Option<AttrValue> {
     let typed = match (ty, &value.kind) {
+        (_, ValueKind::Invalid(_)) => return None,
         (AttrType::String, ValueKind::Str(text)) => AttrValue::Str(text.clone()),
         (AttrType::Int { min, max }, ValueKind::Int(n)) => {
             let below = min.is_some_and(|m| *n < m);

@@ -98,6 +98,9 @@ pub enum ValueKind {
         args: Vec<Value>,
         tagged: bool,
     },
+    /// A value that was already reported as malformed (an impossible date, say); it keeps
+    /// its source text for the formatter and is not reported again.
+    Invalid(String),
 }
 
 /// The time unit of a rate such as `100/s`.

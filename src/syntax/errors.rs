@@ -68,6 +68,11 @@ pub fn from_pest(file: FileId, text: &str, offset: usize, error: &Error<Rule>) -
             }
         }
     }
+    // Tokens that only start a string or a number say less than "a value" does.
+    expected.retain(|e| e != "`\"`" && e != "`-`");
+    if expected.iter().any(|e| e == "`}`") {
+        expected.retain(|e| e != "the end of the file");
+    }
     expected.sort_by_key(|e| (e.starts_with('`'), e.clone()));
     expected.dedup();
     let message = if expected.is_empty() {
@@ -78,7 +83,12 @@ pub fn from_pest(file: FileId, text: &str, offset: usize, error: &Error<Rule>) -
     let end = token_end(text, position);
     let diagnostic = Diagnostic::error(Code::SyntaxError, message)
         .with_primary(Span::new(file, position, end), "unexpected here");
-    diagnostic.with_optional_help(keyword_suggestion(text, position))
+    let help = if found == "`=`" {
+        Some("attributes are written `key value`, without `=`".to_string())
+    } else {
+        keyword_suggestion(text, position)
+    };
+    diagnostic.with_optional_help(help)
 }
 
 fn is_keyword_rule(rule: Rule) -> bool {

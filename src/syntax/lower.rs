@@ -255,7 +255,10 @@ impl Lowerer<'_> {
         let kind = match inner.as_rule() {
             Rule::ident => ValueKind::Ident(inner.as_str().to_string()),
             Rule::string => ValueKind::Str(self.string(inner).value),
-            Rule::integer => ValueKind::Int(self.integer(&inner)),
+            Rule::integer => match self.integer(&inner) {
+                Some(n) => ValueKind::Int(n),
+                None => ValueKind::Invalid(inner.as_str().to_string()),
+            },
             Rule::date => self.date(&inner),
             Rule::rate => self.rate(inner),
             Rule::tagged => {
@@ -288,14 +291,15 @@ impl Lowerer<'_> {
         Value { kind, span }
     }
 
-    fn integer(&self, pair: &Pair<Rule>) -> i64 {
-        pair.as_str().parse().unwrap_or_else(|_| {
+    fn integer(&self, pair: &Pair<Rule>) -> Option<i64> {
+        let parsed = pair.as_str().parse().ok();
+        if parsed.is_none() {
             self.push(
                 Diagnostic::error(Code::IntegerOutOfRange, "integer too large")
                     .with_primary(self.span(pair), "does not fit in 64 bits"),
             );
-            0
-        })
+        }
+        parsed
     }
 
     fn date(&self, pair: &Pair<Rule>) -> ValueKind {
@@ -316,7 +320,7 @@ impl Lowerer<'_> {
                     .with_primary(self.span(pair), "no such day")
                     .with_help("dates are written YYYY-MM-DD"),
                 );
-                ValueKind::Str(text.to_string())
+                ValueKind::Invalid(text.to_string())
             }
         }
     }
@@ -339,7 +343,7 @@ impl Lowerer<'_> {
                     .with_primary(self.span(&unit_pair), "not a unit")
                     .with_help("rates are written like 100/s, 600/min, 5000/h or 100000/day"),
                 );
-                ValueKind::Str(span_text(self.text, span))
+                ValueKind::Invalid(span_text(self.text, span))
             }
             _ => {
                 self.push(
@@ -349,7 +353,7 @@ impl Lowerer<'_> {
                     )
                     .with_primary(self.span(&count_pair), "out of range"),
                 );
-                ValueKind::Str(span_text(self.text, span))
+                ValueKind::Invalid(span_text(self.text, span))
             }
         }
     }
@@ -614,7 +618,7 @@ impl Lowerer<'_> {
             Rule::expr => return self.expr(pair),
             Rule::ident => ExprKind::Name(pair.as_str().to_string()),
             Rule::string => ExprKind::Str(self.string(pair).value),
-            Rule::integer => ExprKind::Int(self.integer(&pair)),
+            Rule::integer => ExprKind::Int(self.integer(&pair).unwrap_or_default()),
             Rule::call_expr => {
                 let mut parts = pair.into_inner();
                 let name = self.ident(parts.next().expect("function name"));

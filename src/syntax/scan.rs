@@ -36,7 +36,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
     let mut diagnostics = Vec::new();
     let mut open: Vec<(u8, usize)> = Vec::new();
     let mut line_start = 0;
-    let mut control_reports = 0;
+    control_characters(file, text, &mut diagnostics);
     let mut i = 0;
     while i < bytes.len() {
         let byte = bytes[i];
@@ -118,22 +118,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                 }
                 i += 1;
             }
-            _ => {
-                let c = text[i..].chars().next().unwrap_or(' ');
-                if c.is_control() && !matches!(c, '\t' | '\r') {
-                    if control_reports < MAX_CONTROL_REPORTS {
-                        diagnostics.push(
-                            Diagnostic::error(
-                                Code::ControlCharacter,
-                                format!("control character U+{:04X} in the source", c as u32),
-                            )
-                            .with_primary(Span::new(file, i, i + c.len_utf8()), "not allowed here"),
-                        );
-                    }
-                    control_reports += 1;
-                }
-                i += c.len_utf8();
-            }
+            _ => i += text[i..].chars().next().map_or(1, char::len_utf8),
         }
     }
     if let Some(&(opener, at)) = open.last() {
@@ -157,6 +142,23 @@ pub fn scan(file: FileId, text: &str) -> Scan {
     Scan {
         comments,
         diagnostics,
+    }
+}
+
+/// Reports control characters other than tab and line breaks, anywhere (strings included).
+fn control_characters(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) {
+    let found = text
+        .char_indices()
+        .filter(|(_, c)| c.is_control() && !matches!(c, '\t' | '\r' | '\n'));
+    for (i, c) in found.take(MAX_CONTROL_REPORTS) {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::ControlCharacter,
+                format!("control character U+{:04X} in the source", c as u32),
+            )
+            .with_primary(Span::new(file, i, i + c.len_utf8()), "not allowed here")
+            .with_help("remove it; only tabs and line breaks may appear besides printable text"),
+        );
     }
 }
 

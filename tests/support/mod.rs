@@ -1,0 +1,92 @@
+//! Helpers shared by the integration tests: compiling fixture files with a loader that reads
+//! next to them, at a fixed date.
+
+#![allow(dead_code)]
+
+use std::path::{Component, Path, PathBuf};
+use threatflow::load::{LoadedFile, Loader};
+use threatflow::resolve::ResolveOptions;
+use threatflow::{Compilation, compile};
+
+/// The date fixtures are checked at, so expiry diagnostics do not change with the calendar.
+pub fn fixed_today() -> time::Date {
+    time::Date::from_calendar_date(2026, time::Month::June, 1).expect("a valid date")
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Reads used files relative to the file that uses them; names are relative to `base`.
+pub struct DirLoader {
+    pub base: PathBuf,
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+impl Loader for DirLoader {
+    fn load(&mut self, from: &str, path: &str) -> Result<LoadedFile, String> {
+        let relative = normalize(&Path::new(from).parent().unwrap_or(Path::new("")).join(path));
+        let bytes =
+            std::fs::read(self.base.join(&relative)).map_err(|_| "no such file".to_string())?;
+        let name = relative.to_string_lossy().replace('\\', "/");
+        Ok(LoadedFile {
+            key: name.clone(),
+            name,
+            bytes,
+        })
+    }
+}
+
+/// Compiles `bytes` as the file `name` (relative to `base`).
+pub fn compile_bytes(base: &Path, name: &str, bytes: Vec<u8>) -> Compilation {
+    let root = LoadedFile {
+        key: name.to_string(),
+        name: name.to_string(),
+        bytes,
+    };
+    let mut loader = DirLoader {
+        base: base.to_path_buf(),
+    };
+    compile(
+        root,
+        &mut loader,
+        ResolveOptions {
+            today: fixed_today(),
+        },
+    )
+}
+
+/// Compiles the file at `path`, naming it relative to `base`.
+pub fn compile_file(base: &Path, path: &Path) -> Compilation {
+    let name = path
+        .strip_prefix(base)
+        .expect("the file is under the base")
+        .to_string_lossy()
+        .replace('\\', "/");
+    let bytes = std::fs::read(path).expect("the fixture is readable");
+    compile_bytes(base, &name, bytes)
+}
+
+/// Every `.flow` file directly in `dir`, sorted.
+pub fn flow_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("the directory exists")
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "flow"))
+        .collect();
+    files.sort();
+    files
+}
