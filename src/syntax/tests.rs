@@ -75,6 +75,7 @@ fn values_of_every_shape() {
             ValueKind::Call { tagged, .. } => format!("call tagged={tagged}"),
             ValueKind::Str(_) => "str".to_string(),
             ValueKind::Ident(_) => "ident".to_string(),
+            ValueKind::Invalid(_) => "invalid".to_string(),
         })
         .collect();
     assert_eq!(
