@@ -140,18 +140,46 @@ fn key_width<'a>(attributes: impl Iterator<Item = &'a Attribute>) -> usize {
         .unwrap_or(0)
 }
 
+/// Lines longer than this are wrapped after a comma, when they have several values.
+const MAX_WIDTH: usize = 100;
+
 fn attribute_line(p: &mut Printer, attribute: &Attribute, width: usize) {
     let mut line = attribute.key.name.clone();
     if !attribute.values.is_empty() {
         let pad = width.saturating_sub(attribute.key.name.chars().count()) + 1;
         line.push_str(&" ".repeat(pad));
-        line.push_str(&values(&attribute.values));
+        let column = p.indent_width() + line.chars().count();
+        line.push_str(&wrapped(&attribute.values, column));
     }
-    p.line(
-        &line,
-        attribute.span.start as usize,
-        attribute.span.end as usize,
-    );
+    let (start, end) = (attribute.span.start as usize, attribute.span.end as usize);
+    p.line(&line, start, end);
+}
+
+/// Values separated by commas, continued on lines aligned at `column` past [`MAX_WIDTH`].
+fn wrapped(items: &[Value], column: usize) -> String {
+    let mut out = String::new();
+    let mut current = column;
+    for (i, item) in items.iter().enumerate() {
+        let text = value(item);
+        let last = i + 1 == items.len();
+        let needed = text.chars().count() + usize::from(!last);
+        if i > 0 {
+            if current + 1 + needed > MAX_WIDTH {
+                out.push('\n');
+                out.push_str(&" ".repeat(column));
+                current = column;
+            } else {
+                out.push(' ');
+                current += 1;
+            }
+        }
+        out.push_str(&text);
+        if !last {
+            out.push(',');
+        }
+        current += needed;
+    }
+    out
 }
 
 fn values(values: &[Value]) -> String {

@@ -26,6 +26,11 @@ impl<'a> Printer<'a> {
         }
     }
 
+    /// The width of the current indentation.
+    pub fn indent_width(&self) -> usize {
+        self.indent * 2
+    }
+
     /// The source text `start..end`.
     pub fn source(&self, start: usize, end: usize) -> &'a str {
         &self.text[start..end]

@@ -1,0 +1,123 @@
+//! `fmt` over every example and fixture: formatting is stable (formatting twice equals
+//! formatting once), keeps every comment, and the formatted model resolves to the same model
+//! with the same diagnostics.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use threatflow::format::{FormatError, format};
+use threatflow::span::FileId;
+
+/// Every `.flow` file under `dir`, recursively.
+fn all_flow_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("readable directory") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            all_flow_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "flow") {
+            out.push(path);
+        }
+    }
+}
+
+fn meaning(base: &Path, name: &str, bytes: Vec<u8>) -> (serde_json::Value, Vec<(String, String)>) {
+    let compilation = support::compile_bytes(base, name, bytes);
+    let model = serde_json::to_value(&compilation.model).expect("the model serializes");
+    let diagnostics = compilation
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.id().to_string(), d.message.clone()))
+        .collect();
+    (model, diagnostics)
+}
+
+#[test]
+fn formatting_is_stable_and_keeps_the_meaning() {
+    let root = support::repo_root();
+    let mut files = Vec::new();
+    all_flow_files(&root.join("examples"), &mut files);
+    all_flow_files(&root.join("tests/fixtures"), &mut files);
+    all_flow_files(&root.join("stdlib"), &mut files);
+    files.sort();
+    let mut formatted_count = 0;
+    for path in &files {
+        let bytes = std::fs::read(path).unwrap();
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            continue;
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let formatted = match format(FileId(0), text) {
+            Ok(formatted) => formatted,
+            Err(FormatError::Syntax(_)) => continue,
+            Err(FormatError::Internal(reason)) => panic!("{}: {reason}", path.display()),
+        };
+        formatted_count += 1;
+        let again = format(FileId(0), &formatted).expect("formatted text formats");
+        assert_eq!(
+            again,
+            formatted,
+            "{}: formatting twice differs",
+            path.display()
+        );
+
+        let base = path.parent().unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let before = meaning(base, &name, text.as_bytes().to_vec());
+        let after = meaning(base, &name, formatted.clone().into_bytes());
+        assert_eq!(
+            before.0,
+            after.0,
+            "{}: the formatted model differs",
+            path.display()
+        );
+        assert_eq!(
+            before.1,
+            after.1,
+            "{}: the diagnostics differ",
+            path.display()
+        );
+    }
+    assert!(
+        formatted_count >= 50,
+        "only {formatted_count} files formatted"
+    );
+}
+
+#[test]
+fn examples_and_stdlib_are_formatted() {
+    let root = support::repo_root();
+    let mut files = Vec::new();
+    all_flow_files(&root.join("examples"), &mut files);
+    all_flow_files(&root.join("stdlib"), &mut files);
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let formatted = format(FileId(0), &text).unwrap();
+        assert_eq!(formatted, text, "{} is not formatted", path.display());
+    }
+}
+
+#[test]
+fn comments_survive_in_place() {
+    let text = "// head\nmodel \"M\" { // brace\n  owner \"t\" // trailing\n}\n\n// tail\n";
+    let formatted = format(FileId(0), text).unwrap();
+    assert_eq!(
+        formatted,
+        "// head\nmodel \"M\" { // brace\n  owner \"t\" // trailing\n}\n\n// tail\n"
+    );
+}
+
+#[test]
+fn syntax_errors_are_refused() {
+    let result = format(FileId(0), "model \"M\" { owner = \"t\" }\n");
+    assert!(matches!(result, Err(FormatError::Syntax(d)) if !d.is_empty()));
+}
+
+#[test]
+fn canonical_layout() {
+    let text = "flow a->b \"x\" { data A, B  protocol https }\nactor  a {}\nboundary z { }\n";
+    let formatted = format(FileId(0), text).unwrap();
+    assert_eq!(
+        formatted,
+        "flow a -> b \"x\" {\n  data     A, B\n  protocol https\n}\nactor a\nboundary z\n"
+    );
+}
