@@ -118,11 +118,16 @@ impl<'a> Printer<'a> {
         }
     }
 
-    /// Appends the comment that follows `end` on the same source line.
+    /// Appends the comment that follows `end` on the same source line, with only blanks
+    /// between.
     fn trailing(&mut self, end: usize) {
         if let Some(comment) = self.comments.get(self.next_comment) {
             let start = comment.span.start as usize;
-            let same_line = start >= end && !self.text[end..start].contains('\n');
+            // Only blanks may separate a node from its trailing comment: a comment after a
+            // closing brace on the same line belongs to the brace, not to the last attribute.
+            let same_line = start >= end
+                && self.text[end..start].trim().is_empty()
+                && !self.text[end..start].contains('\n');
             if same_line {
                 let text = self.text[comment.span.range()].trim_end();
                 self.out.push(' ');

@@ -1,0 +1,298 @@
+//! The real binary, run as a user would: exit codes, output and bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn threatflow(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_threatflow"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A temporary directory holding one file `name` with `bytes`.
+fn with_file(name: &str, bytes: &[u8]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(dir.path().join(name), bytes).expect("the file is written");
+    dir
+}
+
+const VALID: &str = "model \"M\" {\n  owner \"t\"\n}\n\ndata Order : internal\nactor customer\nprocess shop\n\nflow customer -> shop {\n  data Order\n}\n";
+
+/// Checks `bytes` as `model.flow`; returns the exit code and the JSON diagnostics.
+fn check_json(bytes: &[u8]) -> (i32, Vec<serde_json::Value>) {
+    let dir = with_file("model.flow", bytes);
+    let output = threatflow(&["check", "--format", "json", "model.flow"], dir.path());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    assert!(json["findings"].is_array());
+    let diagnostics = json["diagnostics"].as_array().expect("diagnostics").clone();
+    (output.status.code().expect("an exit code"), diagnostics)
+}
+
+fn codes(diagnostics: &[serde_json::Value]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn every_example_checks_clean() {
+    let examples = [
+        "examples/orders-api/orders.flow",
+        "examples/upload-pipeline/upload.flow",
+        "examples/multi-account/platform.flow",
+    ];
+    for example in examples {
+        let output = threatflow(&["check", "--color", "never", example], &repo());
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{example}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains("0 errors, 0 warnings"),
+            "{}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn errors_exit_2_with_located_text() {
+    let output = threatflow(
+        &[
+            "check",
+            "--color",
+            "never",
+            "tests/fixtures/err/TF0302-unknown-element.flow",
+        ],
+        &repo(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    assert!(
+        text.contains("[TF0302] Error: there is no element `ordres`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("tests/fixtures/err/TF0302-unknown-element.flow:5:18"),
+        "{text}"
+    );
+    assert!(text.contains("did you mean `orders`?"), "{text}");
+    assert!(!text.contains('\u{1b}'), "no colour was asked for");
+}
+
+#[test]
+fn json_diagnostics_have_code_severity_file_line_column_message() {
+    let (code, diagnostics) = check_json(b"model \"M\" { owner \"t\" }\nactor a\nflow a -> b\n");
+    assert_eq!(code, 2);
+    let d = &diagnostics[0];
+    assert_eq!(d["code"], "TF0302");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["file"], "model.flow");
+    assert_eq!(d["line"], 3);
+    assert_eq!(d["column"], 11);
+    assert_eq!(d["message"], "there is no element `b`");
+}
+
+#[test]
+fn warnings_alone_exit_0() {
+    let (code, diagnostics) = check_json(b"actor a\n");
+    assert_eq!(code, 0);
+    assert_eq!(codes(&diagnostics), ["TF0701"]);
+    assert_eq!(diagnostics[0]["severity"], "warning");
+}
+
+#[test]
+fn colour_is_used_only_when_asked() {
+    let dir = with_file("model.flow", b"flow a -> b\n");
+    let always = threatflow(&["check", "--color", "always", "model.flow"], dir.path());
+    assert!(stderr(&always).contains('\u{1b}'));
+    let auto = threatflow(&["check", "model.flow"], dir.path());
+    assert!(
+        !stderr(&auto).contains('\u{1b}'),
+        "stderr is not a terminal here"
+    );
+}
+
+#[test]
+fn several_files_are_checked_in_one_run() {
+    let dir = with_file("good.flow", VALID.as_bytes());
+    std::fs::write(dir.path().join("bad.flow"), "flow x -> y\n").unwrap();
+    let output = threatflow(
+        &["check", "--color", "never", "good.flow", "bad.flow"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    assert!(text.contains("good.flow: 0 errors, 0 warnings"), "{text}");
+    assert!(text.contains("bad.flow: 2 errors"), "{text}");
+}
+
+#[test]
+fn missing_file_and_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = threatflow(&["check", "--format", "json", "nope.flow"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stdout(&output).contains("cannot read `nope.flow`: no such file"));
+    assert!(stdout(&output).contains("TF0005"));
+
+    std::fs::create_dir(dir.path().join("models")).unwrap();
+    let output = threatflow(&["check", "--color", "never", "models"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    assert!(
+        text.contains("[TF0005]") && text.contains("it is a directory"),
+        "{text}"
+    );
+    assert!(text.contains("models:1:1"), "{text}");
+}
+
+#[test]
+fn bad_bytes_get_located_diagnostics() {
+    let (code, d) = check_json(b"");
+    assert_eq!((code, codes(&d)), (2, vec!["TF0003".to_string()]));
+
+    let (code, d) = check_json(b"\x7fELF\x00\x01\x02\x03\xff\xfe");
+    assert_eq!((code, codes(&d)), (2, vec!["TF0002".to_string()]));
+    assert_eq!(
+        (d[0]["line"].as_u64(), d[0]["column"].as_u64()),
+        (Some(1), Some(5))
+    );
+
+    let (code, d) = check_json(b"model \"M\" {\n  owner \"\xc3\x28\"\n}\n");
+    assert_eq!((code, codes(&d)), (2, vec!["TF0001".to_string()]));
+    assert_eq!(
+        (d[0]["line"].as_u64(), d[0]["column"].as_u64()),
+        (Some(2), Some(10))
+    );
+
+    let (code, d) = check_json(b"data Order : internal \"never closed\n");
+    assert_eq!(code, 2);
+    assert_eq!(codes(&d), ["TF0102"]);
+}
+
+#[test]
+fn bom_and_crlf_are_accepted() {
+    let mut bytes = b"\xef\xbb\xbf".to_vec();
+    bytes.extend(VALID.replace('\n', "\r\n").bytes());
+    let (code, d) = check_json(&bytes);
+    assert_eq!(code, 0);
+    assert_eq!(codes(&d), ["TF0004"]);
+}
+
+#[test]
+fn deep_nesting_is_refused_without_overflowing() {
+    let braces = "{".repeat(200_000);
+    let (code, d) = check_json(format!("model \"M\" {braces}").as_bytes());
+    assert_eq!((code, codes(&d)), (2, vec!["TF0103".to_string()]));
+
+    let mut nested = String::new();
+    for i in 0..5_000 {
+        nested.push_str(&format!("boundary b{i} {{\n"));
+    }
+    nested.push_str(&"}\n".repeat(5_000));
+    let (code, d) = check_json(nested.as_bytes());
+    assert_eq!((code, codes(&d)), (2, vec!["TF0103".to_string()]));
+}
+
+#[test]
+fn use_cycles_across_files_are_reported() {
+    let dir = with_file("a.flow", b"use \"./b.flow\"\ndata A : internal\n");
+    std::fs::write(
+        dir.path().join("b.flow"),
+        b"use \"./a.flow\"\ndata B : internal\n",
+    )
+    .unwrap();
+    let output = threatflow(&["check", "--format", "json", "a.flow"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    let text = stdout(&output);
+    assert!(
+        text.contains("TF0203") && text.contains("a.flow → b.flow → a.flow"),
+        "{text}"
+    );
+}
+
+#[test]
+fn fmt_prints_checks_and_writes() {
+    let messy = "model \"M\" { owner \"t\" } // header\nactor   customer\n";
+    let tidy = "model \"M\" {\n  owner \"t\"\n} // header\nactor customer\n";
+    let dir = with_file("model.flow", messy.as_bytes());
+    let path = dir.path().join("model.flow");
+
+    let printed = threatflow(&["fmt", "model.flow"], dir.path());
+    assert_eq!(printed.status.code(), Some(0));
+    assert_eq!(stdout(&printed), tidy);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        messy,
+        "printing changes nothing"
+    );
+
+    let check = threatflow(&["fmt", "--check", "model.flow"], dir.path());
+    assert_eq!(check.status.code(), Some(1));
+    assert!(stderr(&check).contains("model.flow: not formatted"));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        messy,
+        "--check changes nothing"
+    );
+
+    let write = threatflow(&["fmt", "--write", "model.flow"], dir.path());
+    assert_eq!(write.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), tidy);
+
+    let check = threatflow(&["fmt", "--check", "model.flow"], dir.path());
+    assert_eq!(check.status.code(), Some(0));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+}
+
+#[test]
+fn fmt_refuses_files_with_syntax_errors() {
+    let broken = "model \"M\" { owner = \"t\" }\nactor customer\n";
+    let dir = with_file("model.flow", broken.as_bytes());
+    let output = threatflow(
+        &["fmt", "--write", "--color", "never", "model.flow"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("[TF0101]"), "{}", stderr(&output));
+    assert!(stdout(&output).is_empty());
+    let after = std::fs::read_to_string(dir.path().join("model.flow")).unwrap();
+    assert_eq!(after, broken, "the file is left as it was");
+}
+
+#[test]
+fn fmt_removes_a_bom_and_crlf() {
+    let mut bytes = b"\xef\xbb\xbf".to_vec();
+    bytes.extend(b"actor a\r\n");
+    let dir = with_file("model.flow", &bytes);
+    let output = threatflow(&["fmt", "model.flow"], dir.path());
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stdout(&output), "actor a\n");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let output = threatflow(&["check"], &repo());
+    assert_eq!(output.status.code(), Some(2));
+    let output = threatflow(&["frobnicate"], &repo());
+    assert_eq!(output.status.code(), Some(2));
+}
