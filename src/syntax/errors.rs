@@ -4,7 +4,7 @@ use super::grammar::Rule;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::span::{FileId, Span};
 use pest::error::{Error, ErrorVariant, InputLocation};
-use std::sync::Once;
+use std::sync::Mutex;
 
 /// The declaration keywords, for "did you mean" on a misspelt keyword.
 const KEYWORDS: &[&str] = &[
@@ -21,10 +21,20 @@ const KEYWORDS: &[&str] = &[
     "accept",
 ];
 
-/// Asks pest to record which tokens it expected where a parse failed.
-pub fn enable_error_detail() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| pest::set_error_detail(true));
+/// Runs `parse` with pest recording which tokens it expected where the parse failed.
+///
+/// Recording costs about half of the parsing time, so it is on only while a recovered region
+/// is parsed again to describe its error. The switch is global in pest: the lock keeps two
+/// such parses from turning it off under each other (other parses only run slower meanwhile).
+pub fn with_error_detail<T>(parse: impl FnOnce() -> T) -> T {
+    static DETAIL: Mutex<()> = Mutex::new(());
+    let _guard = DETAIL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    pest::set_error_detail(true);
+    let result = parse();
+    pest::set_error_detail(false);
+    result
 }
 
 /// Converts a pest error from parsing `text[offset..]` into a diagnostic.

@@ -16,7 +16,6 @@ use std::cell::RefCell;
 use std::sync::LazyLock;
 
 pub fn parse_file(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
-    errors::enable_error_detail();
     let lowerer = Lowerer {
         file,
         text,
@@ -68,7 +67,7 @@ impl Lowerer<'_> {
     fn recovered(&self, pair: &Pair<Rule>, strict: Rule) {
         let start = pair.as_span().start();
         let rest = &self.text[start..];
-        let diagnostic = match FlowParser::parse(strict, rest) {
+        let diagnostic = match errors::with_error_detail(|| FlowParser::parse(strict, rest)) {
             Err(error) => errors::from_pest(self.file, self.text, start, &error),
             Ok(_) => Diagnostic::error(Code::SyntaxError, "unexpected text")
                 .with_primary(self.span(pair), "this could not be read"),
