@@ -8,6 +8,27 @@
 //! text ──syntax──▶ AST ──load (use)──▶ files ──resolve──▶ typed Model + diagnostics
 //!                  AST + comments ──format──▶ canonical text
 //! ```
+//!
+//! Compiling a model held in memory:
+//!
+//! ```
+//! use threatflow::load::{LoadedFile, NoFiles};
+//! use threatflow::resolve::ResolveOptions;
+//!
+//! let text = "model \"Shop\" { owner \"me\" }\ndata Order : internal\nactor customer\nprocess shop\nflow customer -> shop { data Order }\n";
+//! let root = LoadedFile { key: "shop.flow".into(), name: "shop.flow".into(), bytes: text.into() };
+//! let today = time::Date::from_calendar_date(2026, time::Month::June, 1).unwrap();
+//! let compilation = threatflow::compile(root, &mut NoFiles, ResolveOptions { today });
+//! assert!(compilation.diagnostics.is_empty());
+//! assert_eq!(compilation.model.flows.len(), 1);
+//! ```
+//!
+//! Formatting one file:
+//!
+//! ```
+//! let formatted = threatflow::format::format(threatflow::span::FileId(0), "actor   a {}\n").unwrap();
+//! assert_eq!(formatted, "actor a\n");
+//! ```
 
 pub mod compile;
 pub mod diagnostic;
