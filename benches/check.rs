@@ -109,6 +109,17 @@ fn main() {
         let bytes = std::fs::read(root.join(example)).unwrap();
         measure(example, &root, example, &bytes, 50);
     }
+    // Error paths must stay linear too: one syntax error on each of 20,000 lines.
+    let broken: String = (0..20_000)
+        .map(|i| format!("boundary b{i} {{ x = }}\n"))
+        .collect();
+    measure(
+        "20,000 syntax errors",
+        &root,
+        "broken.flow",
+        broken.as_bytes(),
+        3,
+    );
     for services in [250, 1_000, 2_500] {
         let text = generated(services);
         let elements = services * 4 + 10 + 1;

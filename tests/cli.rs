@@ -213,6 +213,18 @@ fn deep_nesting_is_refused_without_overflowing() {
 }
 
 #[test]
+fn every_syntax_error_of_a_file_is_reported() {
+    let broken: String = (0..2_000)
+        .map(|i| format!("boundary b{i} {{ x = }}\n"))
+        .collect();
+    let (code, d) = check_json(broken.as_bytes());
+    assert_eq!(code, 2);
+    assert_eq!(d.len(), 2_000);
+    assert!(d.iter().all(|d| d["code"] == "TF0101"));
+    assert_eq!(d[1_999]["line"], 2_000);
+}
+
+#[test]
 fn use_cycles_across_files_are_reported() {
     let dir = with_file("a.flow", b"use \"./b.flow\"\ndata A : internal\n");
     std::fs::write(

@@ -17,14 +17,16 @@ pub enum ColorChoice {
 /// Renders diagnostics as a terminal would show them, one report after another.
 pub fn render_text(diagnostics: &[Diagnostic], sources: &SourceMap, color: ColorChoice) -> String {
     let mut out = String::new();
-    let cache_entries: Vec<(String, String)> = sources
-        .files()
-        .map(|(_, file)| (file.name.clone(), file.text.clone()))
-        .collect();
+    // One cache for every report: building it indexes the lines of every file.
+    let mut cache = ariadne::sources(
+        sources
+            .files()
+            .map(|(_, file)| (file.name.clone(), file.text.as_str())),
+    );
     for diagnostic in diagnostics {
         let rendered = match &diagnostic.primary {
             Some(primary) if diagnostic.location.is_none() => {
-                render_with_source(diagnostic, primary, sources, &cache_entries, color)
+                render_with_source(diagnostic, primary, sources, &mut cache, color)
             }
             _ => render_without_source(diagnostic, sources),
         };
@@ -40,7 +42,7 @@ fn render_with_source(
     diagnostic: &Diagnostic,
     primary: &super::Label,
     sources: &SourceMap,
-    cache_entries: &[(String, String)],
+    cache: &mut impl ariadne::Cache<String>,
     color: ColorChoice,
 ) -> String {
     let kind = match diagnostic.severity {
@@ -71,7 +73,6 @@ fn render_with_source(
         report = report.with_help(help);
     }
     let mut buffer = Vec::new();
-    let cache = ariadne::sources(cache_entries.iter().cloned());
     if report.finish().write(cache, &mut buffer).is_err() {
         return render_without_source(diagnostic, sources);
     }

@@ -66,7 +66,17 @@ impl Lowerer<'_> {
     /// Describes a recovered region by parsing it again with `strict`.
     fn recovered(&self, pair: &Pair<Rule>, strict: Rule) {
         let start = pair.as_span().start();
-        let rest = &self.text[start..];
+        // The strict parse stops at the first error, which lies in the region; the text after
+        // it is context (the line after the region holds the `}` a member list needs). The
+        // window is bounded because pest's error needs time linear in the input's length.
+        let region_end = pair.as_span().end();
+        let next_line = |from: usize| {
+            self.text[from..]
+                .find('\n')
+                .map_or(self.text.len(), |i| from + i + 1)
+        };
+        let window_end = next_line(next_line(region_end).min(self.text.len()));
+        let rest = &self.text[start..window_end];
         let diagnostic = match errors::with_error_detail(|| FlowParser::parse(strict, rest)) {
             Err(error) => errors::from_pest(self.file, self.text, start, &error),
             Ok(_) => Diagnostic::error(Code::SyntaxError, "unexpected text")
