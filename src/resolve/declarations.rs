@@ -264,23 +264,41 @@ fn element<'a>(
     pending: &mut Pending<'a>,
 ) {
     let declared = r.declare(&decl.name, Entity::Broken);
-    let role = keyword_role(r, &decl.keyword);
+    let Some(role) = keyword_role(r, &decl.keyword) else {
+        return;
+    };
+    // Without a kind, an element has the generic kind named after its role; the keyword then
+    // stands for the kind in messages.
+    let kind_name = decl.kind.clone().unwrap_or_else(|| ast::Ident {
+        name: r.model.role(role).name.clone(),
+        span: decl.keyword.span,
+    });
     let kind = match &decl.kind {
         Some(name) => kind_named(r, name),
-        None => role.and_then(|role| {
-            let name = r.model.role(role).name.clone();
-            r.core_kind(&name)
-        }),
+        None => {
+            let generic = r.core_kind(&kind_name.name);
+            if generic.is_none() {
+                r.report(
+                    Diagnostic::error(
+                        Code::UnknownKind,
+                        format!("role `{}` has no generic kind", kind_name.name),
+                    )
+                    .with_primary(decl.keyword.span, "no kind named after this role")
+                    .with_help(format!(
+                        "name a kind: `{} {} : KIND`",
+                        decl.keyword.name, decl.name.name
+                    )),
+                );
+            }
+            generic
+        }
     };
-    let (Some(role), Some(kind)) = (role, kind) else {
+    let Some(kind) = kind else {
         return;
     };
     let kind_role = r.model.kind(kind).role;
     if r.model.role(kind_role).structural {
-        let name = decl
-            .kind
-            .as_ref()
-            .expect("generic kinds are not structural");
+        let name = &kind_name;
         let structural = r.model.role(kind_role).name.clone();
         r.report(
             Diagnostic::error(
@@ -305,7 +323,7 @@ fn element<'a>(
             r.model.role(role).name.clone(),
             r.model.role(kind_role).clone(),
         );
-        let name = decl.kind.as_ref().expect("a generic kind has its role");
+        let name = &kind_name;
         let mut words = vec![is.name.clone()];
         words.extend(is.aliases.iter().cloned());
         r.report(

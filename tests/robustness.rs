@@ -1,0 +1,145 @@
+//! No input makes the compiler or the formatter panic: the examples mutated in many small ways,
+//! and declarations that bend the language's own vocabulary.
+
+mod support;
+
+use threatflow::format::format;
+use threatflow::span::FileId;
+
+/// A small deterministic pseudo-random generator (no dependency, same cases on every run).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, bound: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % bound.max(1)
+    }
+}
+
+const TOKENS: &[&str] = &[
+    "{",
+    "}",
+    "(",
+    ")",
+    "\"",
+    "->",
+    ":",
+    ",",
+    ";",
+    "=",
+    "\n",
+    "//",
+    "x",
+    "kind",
+    "boundary",
+    "flow",
+    "rule",
+    "accept",
+    "data",
+    "use",
+    "model",
+    "attr",
+    "cmk(",
+    "100/s",
+    "2027-02-30",
+    "on",
+    "\u{e9}",
+    "\t",
+    "-",
+    "9999999999999999999999",
+];
+
+fn mutate(text: &str, rng: &mut Lcg) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    for _ in 0..1 + rng.next(3) {
+        let at = rng.next(chars.len() + 1);
+        match rng.next(3) {
+            0 => {
+                let end = (at + 1 + rng.next(20)).min(chars.len());
+                chars.drain(at.min(end)..end);
+            }
+            1 => {
+                let token: Vec<char> = TOKENS[rng.next(TOKENS.len())].chars().collect();
+                chars.splice(at..at, token);
+            }
+            _ => {
+                let end = (at + rng.next(40)).min(chars.len());
+                let copy: Vec<char> = chars[at..end].to_vec();
+                chars.splice(at..at, copy);
+            }
+        }
+    }
+    chars.into_iter().collect()
+}
+
+#[test]
+fn mutated_examples_never_panic() {
+    let root = support::repo_root();
+    let examples = [
+        "examples/orders-api/orders.flow",
+        "examples/upload-pipeline/upload.flow",
+        "examples/multi-account/platform.flow",
+        "tests/fixtures/ok/every-value-shape.flow",
+        "tests/fixtures/ok/custom-kind.flow",
+    ];
+    // More cases for a longer local run: ROBUSTNESS_CASES=2000 cargo test --release --test robustness
+    let cases: usize = std::env::var("ROBUSTNESS_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60);
+    let mut rng = Lcg(0x5eed);
+    for example in examples {
+        let text = std::fs::read_to_string(root.join(example)).unwrap();
+        for _ in 0..cases {
+            let mutated = mutate(&text, &mut rng);
+            let base = root.join(example).parent().unwrap().to_path_buf();
+            let compilation =
+                support::compile_bytes(&base, "mutated.flow", mutated.clone().into_bytes());
+            for diagnostic in &compilation.diagnostics {
+                assert!(!diagnostic.message.is_empty());
+            }
+            if let Ok(formatted) = format(FileId(0), &mutated) {
+                assert_eq!(format(FileId(0), &formatted).unwrap(), formatted);
+            }
+        }
+    }
+}
+
+#[test]
+fn declarations_that_bend_the_vocabulary_are_diagnosed() {
+    let cases = [
+        ("role gizmo\ngizmo g\n", "TF0305"),
+        ("role gizmo\nkind gizmo : boundary\ngizmo g\n", "TF0409"),
+        ("role gizmo\nkind gizmo : process\ngizmo g\n", "TF0408"),
+        ("kind k : flow\nprocess p : k\n", "TF0409"),
+        ("boundary b : flow\n", "TF0409"),
+        (
+            "rule R-1 \"t\" { for boundary b  where b.x  stride spoofing  severity low  message \"m\" }\n",
+            "",
+        ),
+    ];
+    for (text, code) in cases {
+        let text = format!("model \"M\" {{ owner \"t\" }}\n{text}");
+        let compilation = support::compile_bytes(
+            &support::repo_root(),
+            "case.flow",
+            text.clone().into_bytes(),
+        );
+        let codes: Vec<&str> = compilation
+            .diagnostics
+            .iter()
+            .map(|d| d.code.id())
+            .collect();
+        if code.is_empty() {
+            assert!(!compilation.has_errors(), "{text}: {codes:?}");
+        } else {
+            assert!(
+                codes.contains(&code),
+                "{text}: expected {code}, got {codes:?}"
+            );
+        }
+    }
+}
