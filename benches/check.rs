@@ -12,7 +12,7 @@ struct DirLoader(PathBuf);
 
 impl Loader for DirLoader {
     fn load(&mut self, from: &str, path: &str) -> Result<LoadedFile, String> {
-        let full = Path::new(from).parent().unwrap_or(Path::new("")).join(path);
+        let full = threatflow::load::used_path(from, path);
         let bytes = std::fs::read(self.0.join(&full)).map_err(|e| e.to_string())?;
         let name = full.to_string_lossy().into_owned();
         Ok(LoadedFile {

@@ -27,6 +27,29 @@ pub trait Loader {
     fn load(&mut self, from: &str, path: &str) -> Result<LoadedFile, String>;
 }
 
+/// The path named by `use "path"` in the file `from`: relative to that file's directory, with
+/// `.` and `..` components resolved lexically (`a/./b/../c.flow` → `a/c.flow`).
+pub fn used_path(from: &str, path: &str) -> std::path::PathBuf {
+    use std::path::{Component, Path, PathBuf};
+    let joined = Path::new(from).parent().unwrap_or(Path::new("")).join(path);
+    let mut out = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let popped = matches!(out.components().next_back(), Some(Component::Normal(_)));
+                if popped {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// A loader for models that use no local files (stdlib modules still load).
 pub struct NoFiles;
 
@@ -291,5 +314,31 @@ impl State {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::used_path;
+    use std::path::PathBuf;
+
+    #[test]
+    fn used_paths_are_relative_to_the_using_file() {
+        assert_eq!(
+            used_path("m/orders.flow", "./shared/c.flow"),
+            PathBuf::from("m/shared/c.flow")
+        );
+        assert_eq!(
+            used_path("m/orders.flow", "../c.flow"),
+            PathBuf::from("c.flow")
+        );
+        assert_eq!(
+            used_path("orders.flow", "../../c.flow"),
+            PathBuf::from("../../c.flow")
+        );
+        assert_eq!(
+            used_path("/abs/m.flow", "x.flow"),
+            PathBuf::from("/abs/x.flow")
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! Reading model files from disk: the root file given on the command line and the files it uses.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 use threatflow::load::{LoadedFile, Loader};
 
 /// Reads a file, explaining failures in a sentence ("is a directory", "No such file…").
@@ -29,30 +29,12 @@ pub fn key(path: &Path) -> String {
         .into_owned()
 }
 
-/// `a/./b/../c` → `a/c`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// Reads the files of `use "path"` relative to the file that uses them.
 pub struct FsLoader;
 
 impl Loader for FsLoader {
     fn load(&mut self, from: &str, path: &str) -> Result<LoadedFile, String> {
-        let base = Path::new(from).parent().unwrap_or(Path::new(""));
-        let joined = normalize(&base.join(path));
+        let joined = threatflow::load::used_path(from, path);
         let bytes = read(&joined)?;
         Ok(LoadedFile {
             key: key(&joined),

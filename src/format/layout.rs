@@ -2,6 +2,7 @@
 //! the values of a block aligned, blocks without content written without braces.
 
 use super::printer::Printer;
+use crate::span::Span;
 use crate::syntax::ast::*;
 
 pub fn items(p: &mut Printer, items: &[Item]) {
@@ -9,13 +10,7 @@ pub fn items(p: &mut Printer, items: &[Item]) {
         match item {
             Item::Model(d) => {
                 let header = format!("model {}", quote(&d.name.value));
-                block(
-                    p,
-                    &header,
-                    (d.span.start as usize, d.span.end as usize),
-                    &d.block,
-                    true,
-                );
+                block(p, &header, d.span, &d.block, true);
             }
             Item::Use(d) => {
                 let target = match &d.target {
@@ -30,47 +25,23 @@ pub fn items(p: &mut Printer, items: &[Item]) {
             }
             Item::Role(d) => {
                 let header = with_string(format!("role {}", d.name.name), &d.doc);
-                block(
-                    p,
-                    &header,
-                    (d.span.start as usize, d.span.end as usize),
-                    &d.block,
-                    false,
-                );
+                block(p, &header, d.span, &d.block, false);
             }
             Item::Capability(d) => {
                 let header = with_string(format!("capability {}", d.name.name), &d.doc);
-                block(
-                    p,
-                    &header,
-                    (d.span.start as usize, d.span.end as usize),
-                    &d.block,
-                    false,
-                );
+                block(p, &header, d.span, &d.block, false);
             }
             Item::Kind(d) => kind(p, d),
             Item::Classification(d) => {
                 let header = with_string(format!("classification {}", d.name.name), &d.doc);
-                block(
-                    p,
-                    &header,
-                    (d.span.start as usize, d.span.end as usize),
-                    &d.block,
-                    false,
-                );
+                block(p, &header, d.span, &d.block, false);
             }
             Item::Data(d) => {
                 let header = with_string(
                     format!("data {} : {}", d.name.name, d.classification.name),
                     &d.doc,
                 );
-                block(
-                    p,
-                    &header,
-                    (d.span.start as usize, d.span.end as usize),
-                    &d.block,
-                    false,
-                );
+                block(p, &header, d.span, &d.block, false);
             }
             Item::Boundary(d) => boundary(p, d),
             Item::Element(d) => element(p, d),
@@ -78,13 +49,7 @@ pub fn items(p: &mut Printer, items: &[Item]) {
             Item::Rule(d) => rule(p, d),
             Item::Accept(d) => {
                 let header = format!("accept {} on {}", d.rule.name, d.target.name);
-                block(
-                    p,
-                    &header,
-                    (d.span.start as usize, d.span.end as usize),
-                    &d.block,
-                    true,
-                );
+                block(p, &header, d.span, &d.block, true);
             }
         }
     }
@@ -99,13 +64,8 @@ fn with_string(header: String, string: &Option<Str>) -> String {
 
 /// A header and its block of attributes; `keep_braces` for declarations whose block the
 /// grammar requires.
-fn block(
-    p: &mut Printer,
-    header: &str,
-    (start, decl_end): (usize, usize),
-    block: &Block,
-    keep_braces: bool,
-) {
+fn block(p: &mut Printer, header: &str, decl: Span, block: &Block, keep_braces: bool) {
+    let (start, decl_end) = (decl.start as usize, decl.end as usize);
     let Some(span) = block.span else {
         p.line(header, start, decl_end);
         return;
@@ -284,13 +244,7 @@ fn element(p: &mut Printer, d: &ElementDecl) {
         header.push_str(&format!(" : {}", kind.name));
     }
     let header = with_string(header, &d.label);
-    block(
-        p,
-        &header,
-        (d.span.start as usize, d.span.end as usize),
-        &d.block,
-        false,
-    );
+    block(p, &header, d.span, &d.block, false);
 }
 
 fn flow(p: &mut Printer, d: &FlowDecl) {
@@ -298,13 +252,7 @@ fn flow(p: &mut Printer, d: &FlowDecl) {
         format!("flow {} -> {}", d.source.name, d.target.name),
         &d.label,
     );
-    block(
-        p,
-        &header,
-        (d.span.start as usize, d.span.end as usize),
-        &d.block,
-        false,
-    );
+    block(p, &header, d.span, &d.block, false);
 }
 
 fn rule(p: &mut Printer, d: &RuleDecl) {

@@ -110,6 +110,18 @@ impl Resolver {
         true
     }
 
+    /// Reports a kind, role, capability or rule defined a second time.
+    fn duplicate_definition(&mut self, what: &str, name: &crate::syntax::ast::Ident, first: Span) {
+        self.report(
+            Diagnostic::error(
+                Code::DuplicateDefinition,
+                format!("{what} `{}` is defined twice", name.name),
+            )
+            .with_primary(name.span, "defined again here")
+            .with_secondary(first, "first defined here"),
+        );
+    }
+
     /// Replaces the entity of a name declared earlier (once its declaration is resolved).
     fn define(&mut self, name: &str, entity: Entity) {
         if let Some(entry) = self.names.get_mut(name) {

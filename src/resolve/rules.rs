@@ -96,14 +96,7 @@ fn rule(r: &mut Resolver, decl: &ast::RuleDecl) {
     }
     if let Some(previous) = r.rules.get(&decl.id.name) {
         let first = r.model.rules[previous.index()].span;
-        r.report(
-            Diagnostic::error(
-                Code::DuplicateDefinition,
-                format!("rule `{}` is defined twice", decl.id.name),
-            )
-            .with_primary(decl.id.span, "defined again here")
-            .with_secondary(first, "first defined here"),
-        );
+        r.duplicate_definition("rule", &decl.id, first);
         return;
     }
     let mut subject: Option<(RoleId, String)> = None;

@@ -125,14 +125,7 @@ fn role_decl(r: &mut Resolver, decl: &ast::RoleDecl) {
 fn capability_decl(r: &mut Resolver, decl: &ast::CapabilityDecl) {
     if let Some(previous) = r.capabilities.get(&decl.name.name) {
         let first = r.model.capabilities[previous.index()].span;
-        r.report(
-            Diagnostic::error(
-                Code::DuplicateDefinition,
-                format!("capability `{}` is defined twice", decl.name.name),
-            )
-            .with_primary(decl.name.span, "defined again here")
-            .with_secondary(first, "first defined here"),
-        );
+        r.duplicate_definition("capability", &decl.name, first);
         return;
     }
     let mut capability = Capability {
@@ -184,14 +177,7 @@ pub(super) fn role_named(
 fn declare_kind(r: &mut Resolver, decl: &ast::KindDecl) -> Option<KindId> {
     if let Some(previous) = r.kinds.get(&decl.name.name) {
         let first = r.model.kind(*previous).span;
-        r.report(
-            Diagnostic::error(
-                Code::DuplicateDefinition,
-                format!("kind `{}` is defined twice", decl.name.name),
-            )
-            .with_primary(decl.name.span, "defined again here")
-            .with_secondary(first, "first defined here"),
-        );
+        r.duplicate_definition("kind", &decl.name, first);
         return None;
     }
     let role = role_named(r, &decl.role, true)?;

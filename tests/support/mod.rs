@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use threatflow::load::{LoadedFile, Loader};
 use threatflow::resolve::ResolveOptions;
 use threatflow::{Compilation, compile};
@@ -22,23 +22,9 @@ pub struct DirLoader {
     pub base: PathBuf,
 }
 
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 impl Loader for DirLoader {
     fn load(&mut self, from: &str, path: &str) -> Result<LoadedFile, String> {
-        let relative = normalize(&Path::new(from).parent().unwrap_or(Path::new("")).join(path));
+        let relative = threatflow::load::used_path(from, path);
         let bytes =
             std::fs::read(self.base.join(&relative)).map_err(|_| "no such file".to_string())?;
         let name = relative.to_string_lossy().replace('\\', "/");
