@@ -1,6 +1,8 @@
 //! The documentation stays true: every diagnostic code is documented, and every source module
 //! starts with a `//!` header saying what it is for.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use threatflow::diagnostic::Code;
 
@@ -96,4 +98,23 @@ fn every_example_in_the_language_guide_parses() {
         rest = &body[end + 3..];
     }
     assert!(blocks >= 10, "only {blocks} examples");
+}
+
+#[test]
+fn the_readme_example_checks_clean() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let start = readme.find("```flow\n").expect("the README shows a model") + 8;
+    let end = start + readme[start..].find("```").unwrap();
+    let compilation = support::compile_bytes(
+        &repo(),
+        "README.flow",
+        readme[start..end].as_bytes().to_vec(),
+    );
+    let problems: Vec<&str> = compilation
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(compilation.model.flows.len(), 3);
 }
