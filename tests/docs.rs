@@ -108,7 +108,7 @@ fn the_readme_example_checks_clean() {
     let compilation = support::compile_bytes(
         &repo(),
         "README.flow",
-        readme[start..end].as_bytes().to_vec(),
+        readme.as_bytes()[start..end].to_vec(),
     );
     let problems: Vec<&str> = compilation
         .diagnostics
