@@ -56,17 +56,22 @@ fn render_with_source(
     let mut report = Report::build(kind, (name(primary.span), primary.span.range()))
         .with_config(config)
         .with_code(diagnostic.code.id())
-        .with_message(&diagnostic.message)
-        .with_label(
-            Label::new((name(primary.span), primary.span.range()))
-                .with_message(&primary.message)
-                .with_order(0),
-        );
-    for (index, label) in diagnostic.secondary.iter().enumerate() {
+        .with_message(&diagnostic.message);
+    // ariadne starts a new snippet whenever a label lies above the one before it, so labels go
+    // in source order: the primary label's file first, then by position.
+    let mut labels: Vec<&super::Label> = std::iter::once(primary)
+        .chain(&diagnostic.secondary)
+        .collect();
+    labels.sort_by_key(|label| {
+        (
+            label.span.file != primary.span.file,
+            label.span.file,
+            label.span.start,
+        )
+    });
+    for label in labels {
         report = report.with_label(
-            Label::new((name(label.span), label.span.range()))
-                .with_message(&label.message)
-                .with_order(index as i32 + 1),
+            Label::new((name(label.span), label.span.range())).with_message(&label.message),
         );
     }
     if let Some(help) = &diagnostic.help {
