@@ -76,10 +76,6 @@ impl SourceMap {
             .enumerate()
             .map(|(i, f)| (FileId(i as u32), f))
     }
-
-    pub fn text(&self, span: Span) -> &str {
-        &self.get(span.file).text[span.range()]
-    }
 }
 
 /// The result of decoding a file's bytes.

@@ -390,14 +390,6 @@ pub struct AcceptDecl {
 }
 
 impl Expr {
-    /// An empty placeholder expression (used where a rule has no `where`).
-    pub fn empty(span: Span) -> Expr {
-        Expr {
-            kind: ExprKind::Name(String::new()),
-            span,
-        }
-    }
-
     fn precedence(&self) -> u8 {
         match &self.kind {
             ExprKind::Binary { op, .. } => op.precedence(),
