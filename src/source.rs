@@ -107,8 +107,8 @@ pub fn decode(file: FileId, bytes: &[u8]) -> Decoded {
             .with_help("`threatflow fmt --write` removes it"),
         );
     }
-    // Offsets in diagnostics are offsets into the text without the BOM; for errors found here,
-    // the text is not kept, so a span in a one-line placeholder is used (see `error_text`).
+    // Spans index the text without the BOM. Undecodable text is not kept, so the errors below
+    // carry their line and column explicitly (`with_location`) instead of a span into it.
     if let Some(nul) = body.iter().position(|&b| b == 0) {
         let (line, column) = byte_line_column(body, nul);
         diagnostics.push(
