@@ -211,7 +211,7 @@ impl State {
     ) -> (FileId, Vec<ast::UseDecl>) {
         let id = self.sources.add(SourceFile::new(name, String::new()));
         let decoded = source::decode(id, bytes);
-        let decode_failed = decoded.diagnostics.iter().any(Diagnostic::is_error);
+        let decode_failed = !decoded.readable;
         self.diagnostics.extend(decoded.diagnostics);
         let name = self.sources.get(id).name.clone();
         self.sources.replace_text(id, decoded.text);

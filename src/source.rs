@@ -2,8 +2,9 @@
 //!
 //! The [`SourceMap`] owns the text of every file a compilation reads (the root model, the files
 //! it uses and the embedded standard library). Decoding is strict: invalid UTF-8 and binary
-//! content are reported with the location of the first bad byte; a UTF-8 byte-order mark is
-//! accepted and reported as a warning.
+//! content are reported with the location of the first bad byte. A UTF-8 byte-order mark and
+//! CRLF line ends are errors too, but the text stays readable: the model is still checked, and
+//! `threatflow fmt` (which writes plain UTF-8 with LF line ends) repairs the file.
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::span::{FileId, Span};
@@ -81,8 +82,11 @@ impl SourceMap {
 /// The result of decoding a file's bytes.
 pub struct Decoded {
     pub text: String,
-    /// Problems found while decoding; an error here means `text` is empty and must not be parsed.
+    /// Problems found while decoding.
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether `text` is the file's text. When it is not (binary content or invalid UTF-8),
+    /// `text` is empty and must not be parsed or formatted.
+    pub readable: bool,
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -90,7 +94,8 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Decodes a file's bytes as UTF-8 text for the file `file` (whose name is used in messages).
 ///
 /// The text is returned without a byte-order mark. Binary content (a NUL byte) and invalid
-/// UTF-8 are errors located at the first offending byte; their text is empty.
+/// UTF-8 are errors located at the first offending byte; their text is empty. A byte-order mark
+/// and CRLF line ends are errors that leave the text readable.
 pub fn decode(file: FileId, bytes: &[u8]) -> Decoded {
     let mut diagnostics = Vec::new();
     let (body, bom) = match bytes.strip_prefix(BOM) {
@@ -99,12 +104,12 @@ pub fn decode(file: FileId, bytes: &[u8]) -> Decoded {
     };
     if bom {
         diagnostics.push(
-            Diagnostic::warning(
+            Diagnostic::error(
                 Code::ByteOrderMark,
                 "the file starts with a UTF-8 byte-order mark",
             )
-            .with_primary(Span::point(file, 0), "ignored")
-            .with_help("`threatflow fmt --write` removes it"),
+            .with_primary(Span::point(file, 0), "byte-order mark")
+            .with_help("`threatflow fmt --write FILE` removes it"),
         );
     }
     // Spans index the text without the BOM. Undecodable text is not kept, so the errors below
@@ -122,13 +127,34 @@ pub fn decode(file: FileId, bytes: &[u8]) -> Decoded {
         return Decoded {
             text: String::new(),
             diagnostics,
+            readable: false,
         };
     }
     match std::str::from_utf8(body) {
-        Ok(text) => Decoded {
-            text: text.to_string(),
-            diagnostics,
-        },
+        Ok(text) => {
+            if let Some(at) = text.find("\r\n") {
+                let crlf_lines = text.matches("\r\n").count();
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::CrlfLineEnds,
+                        format!(
+                            "the file has CRLF (Windows) line ends on {crlf_lines} line{}",
+                            if crlf_lines == 1 { "" } else { "s" }
+                        ),
+                    )
+                    .with_primary(Span::new(file, at, at + 2), "the first CRLF line end")
+                    .with_help(
+                        "`threatflow fmt --write FILE` rewrites it with LF line ends; \
+                         with git, add `*.flow text eol=lf` to .gitattributes",
+                    ),
+                );
+            }
+            Decoded {
+                text: text.to_string(),
+                diagnostics,
+                readable: true,
+            }
+        }
         Err(error) => {
             let at = error.valid_up_to();
             let (line, column) = byte_line_column(body, at);
@@ -145,6 +171,7 @@ pub fn decode(file: FileId, bytes: &[u8]) -> Decoded {
             Decoded {
                 text: String::new(),
                 diagnostics,
+                readable: false,
             }
         }
     }

@@ -189,12 +189,25 @@ fn bad_bytes_get_located_diagnostics() {
 }
 
 #[test]
-fn bom_and_crlf_are_accepted() {
+fn bom_and_crlf_are_errors_and_the_rest_is_still_checked() {
     let mut bytes = b"\xef\xbb\xbf".to_vec();
     bytes.extend(VALID.replace('\n', "\r\n").bytes());
     let (code, d) = check_json(&bytes);
-    assert_eq!(code, 0);
-    assert_eq!(codes(&d), ["TF0004"]);
+    assert_eq!(code, 2);
+    assert_eq!(codes(&d), ["TF0004", "TF0007"]);
+    let crlf = &d[1];
+    assert_eq!(
+        (crlf["line"].as_u64(), crlf["column"].as_u64()),
+        (
+            Some(1),
+            Some(1 + VALID.lines().next().unwrap().chars().count() as u64)
+        )
+    );
+
+    let broken = "actor a\r\nactor a\r\n";
+    let (code, d) = check_json(broken.as_bytes());
+    assert_eq!(code, 2);
+    assert_eq!(codes(&d), ["TF0007", "TF0301"], "the model is checked too");
 }
 
 #[test]
@@ -299,6 +312,20 @@ fn fmt_removes_a_bom_and_crlf() {
     let output = threatflow(&["fmt", "model.flow"], dir.path());
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(stdout(&output), "actor a\n");
+
+    let output = threatflow(&["fmt", "--check", "model.flow"], dir.path());
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a file with CRLF is not formatted"
+    );
+    let output = threatflow(&["fmt", "--write", "model.flow"], dir.path());
+    assert_eq!(output.status.code(), Some(0));
+    let after = std::fs::read(dir.path().join("model.flow")).unwrap();
+    assert_eq!(after, b"actor a\n");
+    let output = threatflow(&["check", "model.flow"], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("TF0004") && !stderr(&output).contains("TF0007"));
 }
 
 #[test]

@@ -37,8 +37,10 @@ pub fn run(paths: &[PathBuf], write: bool, check: bool, color: Color) -> i32 {
                 continue;
             }
         };
+        // A byte-order mark or CRLF line ends are what formatting repairs; only an unreadable
+        // file stops it.
         let decoded = source::decode(id, &bytes);
-        if decoded.diagnostics.iter().any(Diagnostic::is_error) {
+        if !decoded.readable {
             eprint!("{}", output::text(&decoded.diagnostics, &sources, color));
             status = EXIT_ERRORS;
             continue;

@@ -38,6 +38,7 @@ codes! {
     ByteOrderMark = "TF0004", "byte-order mark";
     UnreadableFile = "TF0005", "file cannot be read";
     ControlCharacter = "TF0006", "control character in source";
+    CrlfLineEnds = "TF0007", "CRLF line ends";
     SyntaxError = "TF0101", "syntax error";
     UnterminatedString = "TF0102", "unterminated string";
     NestingTooDeep = "TF0103", "nesting too deep";
