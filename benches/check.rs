@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+use threatflow::compile::Options;
 use threatflow::load::{LoadedFile, Loader};
-use threatflow::resolve::ResolveOptions;
 
 struct DirLoader(PathBuf);
 
@@ -83,7 +83,7 @@ fn measure(name: &str, base: &Path, file: &str, bytes: &[u8], runs: usize) {
         let compilation = threatflow::compile(
             root,
             &mut DirLoader(base.to_path_buf()),
-            ResolveOptions { today },
+            Options::new(today),
         );
         times.push(started.elapsed());
         errors = compilation.diagnostics.len();

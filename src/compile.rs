@@ -1,14 +1,39 @@
-//! The front end in one call: load a model's files, parse them and resolve them.
+//! The whole pipeline in one call: load a model's files, parse and resolve them, build the
+//! data-flow graph, check and run the rules, and apply accepted risks.
 
-use crate::diagnostic::{self, Diagnostic};
+use crate::diagnostic::{self, Code, Diagnostic};
+use crate::findings::{self, Finding};
+use crate::graph::Graph;
 use crate::load::{self, LoadedFile, Loader, Unit};
-use crate::model::Model;
+use crate::model::{AttrValue, Model, RulePattern};
 use crate::resolve::{self, ResolveOptions};
+use crate::rules::{self, CompiledRule};
 
-/// A compiled model: its files, the typed model and every diagnostic, sorted by position.
+/// What a compilation depends on besides the files.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The date acceptances expire against (injected, never read from the clock here).
+    pub today: time::Date,
+    /// Rule ids or prefixes (`SVL-*`) not to run, in addition to the model's `disable`.
+    pub disabled: Vec<String>,
+}
+
+impl Options {
+    pub fn new(today: time::Date) -> Options {
+        Options {
+            today,
+            disabled: Vec::new(),
+        }
+    }
+}
+
+/// A compiled model: its files, the typed model, its checked rules, the findings and every
+/// diagnostic, sorted by position.
 pub struct Compilation {
     pub unit: Unit,
     pub model: Model,
+    pub rules: Vec<CompiledRule>,
+    pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -18,15 +43,86 @@ impl Compilation {
     }
 }
 
-/// Compiles the model whose root file is `root`.
-pub fn compile(root: LoadedFile, loader: &mut dyn Loader, options: ResolveOptions) -> Compilation {
+/// Compiles the model whose root file is `root`. Rules run only when the model has no errors.
+pub fn compile(root: LoadedFile, loader: &mut dyn Loader, options: Options) -> Compilation {
     let mut unit = load::load(root, loader);
-    let (model, mut diagnostics) = resolve::resolve(&unit, options);
+    let (model, mut diagnostics) = resolve::resolve(
+        &unit,
+        ResolveOptions {
+            today: options.today,
+        },
+    );
     diagnostics.append(&mut unit.diagnostics);
+    let mut compiled = Vec::new();
+    let mut findings = Vec::new();
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        let (rules, mut rule_diagnostics) = rules::compile(&model, &unit.sources);
+        diagnostics.append(&mut rule_diagnostics);
+        compiled = rules;
+        if !diagnostics.iter().any(Diagnostic::is_error) {
+            let disabled = disabled_patterns(&model, &options, &compiled, &mut diagnostics);
+            let graph = Graph::build(&model);
+            let hits = rules::evaluate(&compiled, &graph, |rule| {
+                disabled.iter().any(|p| p.matches(&rule.id))
+            });
+            findings = findings::from_hits(hits, &compiled, &graph, &unit.sources);
+            let today = options.today.to_string();
+            diagnostics.extend(findings::apply_accepts(&mut findings, &graph, &today));
+        }
+    }
     diagnostic::sort_and_dedup(&mut diagnostics);
     Compilation {
         unit,
         model,
+        rules: compiled,
+        findings,
         diagnostics,
     }
+}
+
+/// The rules switched off by the options and the model header's `disable`; a pattern that
+/// matches no rule is reported, since it usually is a typo.
+fn disabled_patterns(
+    model: &Model,
+    options: &Options,
+    rules: &[CompiledRule],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<RulePattern> {
+    let mut patterns = Vec::new();
+    for text in &options.disabled {
+        let pattern = RulePattern::parse(text);
+        if !rules.iter().any(|r| pattern.matches(&r.id)) {
+            diagnostics.push(Diagnostic::warning(
+                Code::UnknownDisabledRule,
+                format!("`--disable {text}` matches no rule"),
+            ));
+        }
+        patterns.push(pattern);
+    }
+    if let Some(header) = &model.header
+        && let Some(AttrValue::List(items)) = header.attrs.get("disable")
+    {
+        let span = header
+            .attrs
+            .0
+            .iter()
+            .find(|a| a.name == "disable")
+            .and_then(|a| a.span)
+            .unwrap_or(header.span);
+        for item in items {
+            let AttrValue::Str(text) = item else { continue };
+            let pattern = RulePattern::parse(text);
+            if !rules.iter().any(|r| pattern.matches(&r.id)) {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        Code::UnknownDisabledRule,
+                        format!("`disable \"{text}\"` matches no rule"),
+                    )
+                    .with_primary(span, "matches no rule"),
+                );
+            }
+            patterns.push(pattern);
+        }
+    }
+    patterns
 }

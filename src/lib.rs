@@ -6,6 +6,7 @@
 //!
 //! ```text
 //! text ──syntax──▶ AST ──load (use)──▶ files ──resolve──▶ typed Model + diagnostics
+//!      Model ──graph──▶ data-flow graph ──rules──▶ hits ──findings──▶ findings (accepted risks applied)
 //!                  AST + comments ──format──▶ canonical text
 //! ```
 //!
@@ -13,12 +14,12 @@
 //!
 //! ```
 //! use threatflow::load::{LoadedFile, NoFiles};
-//! use threatflow::resolve::ResolveOptions;
+//! use threatflow::compile::Options;
 //!
 //! let text = "model \"Shop\" { owner \"me\" }\ndata Order : internal\nactor customer\nprocess shop\nflow customer -> shop { data Order }\n";
 //! let root = LoadedFile { key: "shop.flow".into(), name: "shop.flow".into(), bytes: text.into() };
 //! let today = time::Date::from_calendar_date(2026, time::Month::June, 1).unwrap();
-//! let compilation = threatflow::compile(root, &mut NoFiles, ResolveOptions { today });
+//! let compilation = threatflow::compile(root, &mut NoFiles, Options::new(today));
 //! assert!(compilation.diagnostics.is_empty());
 //! assert_eq!(compilation.model.flows.len(), 1);
 //! ```
@@ -32,10 +33,13 @@
 
 pub mod compile;
 pub mod diagnostic;
+pub mod findings;
 pub mod format;
+pub mod graph;
 pub mod load;
 pub mod model;
 pub mod resolve;
+pub mod rules;
 pub mod source;
 pub mod span;
 pub mod stdlib;

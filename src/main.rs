@@ -12,7 +12,11 @@ fn main() {
             files,
             format,
             color,
-        } => cli::check::run(&files, format, color),
+            fail_on,
+            disable,
+        } => cli::check::run(&files, format, color, fail_on, &disable),
+        Command::Rules { model, format } => cli::rules::list(model.as_deref(), format),
+        Command::Explain { rule, model } => cli::rules::explain(&rule, model.as_deref()),
         Command::Fmt {
             files,
             write,

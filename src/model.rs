@@ -297,13 +297,26 @@ pub struct Flow {
     pub span: Span,
 }
 
-/// A rule, parsed and checked for shape; evaluating it is the rule engine's job.
+/// What a rule ranges over: `for store s`, `for aws.lambda f`, `for flow f`, `for element e`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Subject {
+    /// Every element.
+    Elements,
+    /// The elements of one role.
+    Role(RoleId),
+    /// The elements of one kind.
+    Kind(KindId),
+    /// Every flow.
+    Flows,
+}
+
+/// A rule, resolved for shape; the rule engine type-checks its expressions and evaluates it.
 #[derive(Clone, Debug, Serialize)]
 pub struct Rule {
     pub id: String,
     pub title: String,
-    /// The role the rule ranges over (`for store s`).
-    pub subject: RoleId,
+    /// What the rule ranges over.
+    pub subject: Subject,
     pub var: String,
     /// The `where` expression in canonical form.
     pub condition: String,
@@ -317,13 +330,51 @@ pub struct Rule {
 /// What an accepted risk applies to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum AcceptTarget {
+    /// Findings on this element (or on flows from or to it).
     Element(ElementId),
+    /// Findings on anything inside this boundary.
     Boundary(BoundaryId),
+    /// Every finding of the rule (`on all`).
+    All,
+}
+
+/// Which rules an accepted risk (or a `disable`) names: one id, or every id with a prefix
+/// (`SVL-*`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum RulePattern {
+    Id(String),
+    Prefix(String),
+}
+
+impl RulePattern {
+    /// `SVL-*` or `SVL*` is a prefix; anything else an exact id.
+    pub fn parse(text: &str) -> RulePattern {
+        match text.strip_suffix('*') {
+            Some(prefix) => RulePattern::Prefix(prefix.to_string()),
+            None => RulePattern::Id(text.to_string()),
+        }
+    }
+
+    pub fn matches(&self, id: &str) -> bool {
+        match self {
+            RulePattern::Id(exact) => exact == id,
+            RulePattern::Prefix(prefix) => id.starts_with(prefix.as_str()),
+        }
+    }
+}
+
+impl std::fmt::Display for RulePattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RulePattern::Id(id) => f.write_str(id),
+            RulePattern::Prefix(prefix) => write!(f, "{prefix}*"),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Accept {
-    pub rule: RuleIndex,
+    pub rule: RulePattern,
     pub target: AcceptTarget,
     pub attrs: Attributes,
     #[serde(skip)]

@@ -24,3 +24,12 @@ pub fn module(name: &str) -> Option<&'static str> {
 pub fn file_name(module: &str) -> String {
     format!("<stdlib>/{module}.flow")
 }
+
+/// A model that uses every module: the whole catalogue and every rule library.
+pub fn everything() -> String {
+    let mut text = String::from("model \"Standard library\" {\n  owner \"threatflow\"\n}\n");
+    for (name, _) in MODULES.iter().filter(|(name, _)| *name != CORE) {
+        text.push_str(&format!("use {name}\n"));
+    }
+    text
+}

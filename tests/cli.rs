@@ -66,7 +66,7 @@ fn every_example_checks_clean() {
             stderr(&output)
         );
         assert!(
-            stderr(&output).contains("0 errors, 0 warnings"),
+            stdout(&output).contains("0 errors, 0 warnings"),
             "{}",
             stderr(&output)
         );
@@ -140,7 +140,7 @@ fn several_files_are_checked_in_one_run() {
         dir.path(),
     );
     assert_eq!(output.status.code(), Some(2));
-    let text = stderr(&output);
+    let text = stdout(&output);
     assert!(text.contains("good.flow: 0 errors, 0 warnings"), "{text}");
     assert!(text.contains("bad.flow: 2 errors"), "{text}");
 }

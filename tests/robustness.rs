@@ -118,7 +118,7 @@ fn declarations_that_bend_the_vocabulary_are_diagnosed() {
         ("boundary b : flow\n", "TF0409"),
         (
             "rule R-1 \"t\" { for boundary b  where b.x  stride spoofing  severity low  message \"m\" }\n",
-            "",
+            "TF0309",
         ),
     ];
     for (text, code) in cases {

@@ -16,19 +16,43 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Parse and check models; print every problem found.
+    /// Check models and derive their threats; print every problem and finding.
     ///
-    /// Exit status: 0 when there are no errors, 2 when there are.
+    /// Exit status: 2 when a model has errors; otherwise 1 when an open finding reaches the
+    /// `--fail-on` severity; otherwise 0.
     Check {
         /// The model files to check.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// How to print diagnostics.
+        /// How to print diagnostics and findings.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// When to colour the text output.
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
+        /// Exit with status 1 when an open (not accepted) finding has this severity or higher.
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+        /// Do not run these rules: ids or prefixes such as `SVL-*` (repeat, or separate with commas).
+        #[arg(long, value_delimiter = ',')]
+        disable: Vec<String>,
+    },
+    /// List every rule: the standard library's and the model's own.
+    Rules {
+        /// A model whose own rules should be listed too.
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// How to print the list.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Print a rule's documentation: what, why, an example and the fix.
+    Explain {
+        /// The rule id, such as SVL-001.
+        rule: String,
+        /// A model that declares the rule, for a team's own rules.
+        #[arg(long)]
+        model: Option<PathBuf>,
     },
     /// Print models in the canonical layout.
     ///
@@ -54,6 +78,16 @@ pub enum Command {
 pub enum Format {
     Text,
     Json,
+}
+
+/// The lowest severity that fails `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

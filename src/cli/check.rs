@@ -1,11 +1,13 @@
 //! `threatflow check`: compile models and report their diagnostics.
 
-use super::args::{Color, Format};
+use super::args::{Color, FailOn, Format};
 use super::{files, output};
 use std::path::{Path, PathBuf};
+use threatflow::compile::Options;
 use threatflow::diagnostic::{Code, Diagnostic, JsonDiagnostic, to_json};
+use threatflow::findings::{Finding, render_findings, summary};
 use threatflow::load::LoadedFile;
-use threatflow::resolve::ResolveOptions;
+use threatflow::rules::severity::Severity;
 use threatflow::source::{SourceFile, SourceMap};
 use threatflow::span::Span;
 use threatflow::{Compilation, compile};
@@ -19,8 +21,11 @@ pub struct Unreadable {
     pub diagnostic: Diagnostic,
 }
 
+/// The exit status for a run whose findings reach `--fail-on`.
+pub const EXIT_FINDINGS: i32 = 1;
+
 /// Compiles one file from disk, or explains why it cannot be read.
-pub fn compile_path(path: &Path) -> Result<Compilation, Box<Unreadable>> {
+pub fn compile_path(path: &Path, disabled: &[String]) -> Result<Compilation, Box<Unreadable>> {
     let name = path.to_string_lossy().into_owned();
     match files::read(path) {
         Ok(bytes) => {
@@ -29,8 +34,9 @@ pub fn compile_path(path: &Path) -> Result<Compilation, Box<Unreadable>> {
                 name,
                 bytes,
             };
-            let options = ResolveOptions {
+            let options = Options {
                 today: files::today(),
+                disabled: disabled.to_vec(),
             };
             Ok(compile(root, &mut files::FsLoader, options))
         }
@@ -51,30 +57,67 @@ pub fn compile_path(path: &Path) -> Result<Compilation, Box<Unreadable>> {
     }
 }
 
-pub fn run(paths: &[PathBuf], format: Format, color: Color) -> i32 {
+pub fn run(
+    paths: &[PathBuf],
+    format: Format,
+    color: Color,
+    fail_on: Option<FailOn>,
+    disabled: &[String],
+) -> i32 {
     let color = output::color_choice(color);
+    let threshold = fail_on.map(severity_of);
     let mut json: Vec<JsonDiagnostic> = Vec::new();
+    let mut all_findings: Vec<Finding> = Vec::new();
     let mut failed = false;
+    let mut over_threshold = false;
     for path in paths {
-        let (sources, diagnostics) = match compile_path(path) {
-            Ok(compilation) => (compilation.unit.sources, compilation.diagnostics),
-            Err(unreadable) => (unreadable.sources, vec![unreadable.diagnostic]),
+        let (sources, diagnostics, findings) = match compile_path(path, disabled) {
+            Ok(c) => (c.unit.sources, c.diagnostics, c.findings),
+            Err(unreadable) => (unreadable.sources, vec![unreadable.diagnostic], Vec::new()),
         };
         failed |= diagnostics.iter().any(Diagnostic::is_error);
+        over_threshold |= threshold.is_some_and(|t| {
+            findings
+                .iter()
+                .any(|f| f.status.is_open() && f.severity >= t)
+        });
         match format {
             Format::Json => json.extend(to_json(&diagnostics, &sources)),
             Format::Text => {
                 eprint!("{}", output::text(&diagnostics, &sources, color));
-                eprintln!("{}: {}", path.display(), output::counts(&diagnostics));
+                print!("{}", render_findings(&findings, &sources, color));
+                println!(
+                    "{}: {}; {}",
+                    path.display(),
+                    output::counts(&diagnostics),
+                    summary(&findings)
+                );
             }
         }
+        all_findings.extend(findings);
     }
     if format == Format::Json {
-        let document = serde_json::json!({ "diagnostics": json, "findings": [] });
+        let document = serde_json::json!({ "diagnostics": json, "findings": all_findings });
         println!(
             "{}",
             serde_json::to_string_pretty(&document).expect("diagnostics serialize")
         );
     }
-    if failed { EXIT_ERRORS } else { 0 }
+    if failed {
+        EXIT_ERRORS
+    } else if over_threshold {
+        EXIT_FINDINGS
+    } else {
+        0
+    }
+}
+
+fn severity_of(fail_on: FailOn) -> Severity {
+    match fail_on {
+        FailOn::Info => Severity::Info,
+        FailOn::Low => Severity::Low,
+        FailOn::Medium => Severity::Medium,
+        FailOn::High => Severity::High,
+        FailOn::Critical => Severity::Critical,
+    }
 }

@@ -90,6 +90,13 @@ codes! {
     MissingRuleClause = "TF0802", "rule without `for` or `where`";
     DuplicateRuleClause = "TF0803", "rule clause given twice";
     AcceptExpired = "TF0804", "accepted risk has expired";
+    RuleUnknownMember = "TF0805", "unknown member in a rule";
+    RuleTypeError = "TF0806", "type error in a rule";
+    RuleUnknownName = "TF0807", "unknown name in a rule";
+    RulePlaceholder = "TF0808", "invalid placeholder";
+    AcceptUnused = "TF0809", "accepted risk matches no finding";
+    RuleWithoutSeverity = "TF0810", "rule without a severity";
+    UnknownDisabledRule = "TF0811", "disabled rule does not exist";
 }
 
 impl Serialize for Code {

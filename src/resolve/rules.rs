@@ -1,7 +1,7 @@
 //! The model header, rule declarations and accepted risks.
 
 use super::values::{self, Schema};
-use super::{Entity, Resolver, files, schema};
+use super::{Entity, Resolver, files};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Origin, Unit};
 use crate::model::*;
@@ -99,7 +99,7 @@ fn rule(r: &mut Resolver, decl: &ast::RuleDecl) {
         r.duplicate_definition("rule", &decl.id, first);
         return;
     }
-    let mut subject: Option<(RoleId, String)> = None;
+    let mut subject: Option<(Subject, String)> = None;
     let mut condition: Option<ast::Expr> = None;
     let mut seen_for: Option<crate::span::Span> = None;
     let mut seen_where: Option<crate::span::Span> = None;
@@ -112,8 +112,8 @@ fn rule(r: &mut Resolver, decl: &ast::RuleDecl) {
                     continue;
                 }
                 seen_for = Some(*span);
-                if let Some(role) = schema::role_named(r, role, true) {
-                    subject = Some((role, var.name.clone()));
+                if let Some(selected) = rule_subject(r, role) {
+                    subject = Some((selected, var.name.clone()));
                 }
             }
             RuleItem::Where { expr, span } => {
@@ -166,6 +166,45 @@ fn rule(r: &mut Resolver, decl: &ast::RuleDecl) {
     r.rules.insert(decl.id.name.clone(), index);
 }
 
+/// What `for NAME v` ranges over: `element`, `flow`, an element role (or alias) or a kind.
+fn rule_subject(r: &mut Resolver, name: &ast::Ident) -> Option<Subject> {
+    match name.name.as_str() {
+        "element" => return Some(Subject::Elements),
+        "flow" => return Some(Subject::Flows),
+        _ => {}
+    }
+    if let Some(role) = r.roles.get(&name.name)
+        && !r.model.role(*role).structural
+    {
+        return Some(Subject::Role(*role));
+    }
+    if let Some(kind) = r.kinds.get(&name.name)
+        && !r.model.role(r.model.kind(*kind).role).structural
+    {
+        return Some(Subject::Kind(*kind));
+    }
+    let mut candidates = vec!["element".to_string(), "flow".to_string()];
+    candidates.extend(
+        r.roles
+            .iter()
+            .filter(|(_, id)| !r.model.role(**id).structural)
+            .map(|(n, _)| n.clone()),
+    );
+    candidates.extend(r.kinds.keys().cloned());
+    r.report(
+        Diagnostic::error(
+            Code::UnknownRole,
+            format!("a rule cannot range over `{}`", name.name),
+        )
+        .with_primary(name.span, "not a role, kind, `element` or `flow`")
+        .with_optional_help(did_you_mean(
+            &name.name,
+            candidates.iter().map(String::as_str),
+        )),
+    );
+    None
+}
+
 fn duplicate_clause(
     r: &mut Resolver,
     clause: &str,
@@ -188,25 +227,25 @@ fn duplicate_clause(
 }
 
 fn accept(r: &mut Resolver, decl: &ast::AcceptDecl) {
-    let rule = match r.rules.get(&decl.rule.name) {
-        Some(index) => Some(*index),
-        None => {
-            let ids: Vec<String> = r.rules.keys().cloned().collect();
-            r.report(
-                Diagnostic::error(
-                    Code::UnknownRule,
-                    format!("there is no rule `{}`", decl.rule.name),
-                )
+    let pattern = RulePattern::parse(&decl.rule.name);
+    let known = r.rules.keys().any(|id| pattern.matches(id));
+    if !known {
+        let ids: Vec<String> = r.rules.keys().cloned().collect();
+        let message = match &pattern {
+            RulePattern::Id(id) => format!("there is no rule `{id}`"),
+            RulePattern::Prefix(prefix) => format!("no rule id starts with `{prefix}`"),
+        };
+        r.report(
+            Diagnostic::error(Code::UnknownRule, message)
                 .with_primary(decl.rule.span, "unknown rule")
                 .with_optional_help(did_you_mean(
                     &decl.rule.name,
                     ids.iter().map(String::as_str),
                 )),
-            );
-            None
-        }
-    };
+        );
+    }
     let target = match r.names.get(&decl.target.name).map(|(e, _)| *e) {
+        None if decl.target.name == "all" => Some(AcceptTarget::All),
         Some(Entity::Element(id)) => Some(AcceptTarget::Element(id)),
         Some(Entity::Boundary(id)) => Some(AcceptTarget::Boundary(id)),
         Some(Entity::Broken) => None,
@@ -254,12 +293,12 @@ fn accept(r: &mut Resolver, decl: &ast::AcceptDecl) {
             );
         }
     }
-    if let (Some(rule), Some(target)) = (rule, target) {
+    if let (true, Some(target)) = (known, target) {
         r.model.accepts.push(Accept {
-            rule,
+            rule: pattern,
             target,
             attrs,
-            span: decl.span,
+            span: decl.rule.span.to(decl.target.span),
         });
     }
 }

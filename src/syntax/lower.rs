@@ -19,6 +19,7 @@ pub fn parse_file(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
     let lowerer = Lowerer {
         file,
         text,
+        offset: 0,
         diagnostics: RefCell::new(Vec::new()),
     };
     let ast = match FlowParser::parse(Rule::file, text) {
@@ -38,9 +39,28 @@ pub fn parse_file(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
     (ast, lowerer.diagnostics.into_inner())
 }
 
+/// Parses the expression of a `{placeholder}` whose text starts at byte `offset` of its file;
+/// `None` when it is not an expression (the caller reports it, with the placeholder's span).
+pub fn parse_placeholder(file: FileId, text: &str, offset: usize) -> Option<Expr> {
+    let lowerer = Lowerer {
+        file,
+        text,
+        offset,
+        diagnostics: RefCell::new(Vec::new()),
+    };
+    let mut pairs = FlowParser::parse(Rule::placeholder, text).ok()?;
+    let placeholder = pairs.next()?;
+    let expr = placeholder
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::expr)?;
+    Some(lowerer.expr(expr))
+}
+
 struct Lowerer<'t> {
     file: FileId,
     text: &'t str,
+    /// Where `text` starts in its file (non-zero when lowering a fragment).
+    offset: usize,
     diagnostics: RefCell<Vec<Diagnostic>>,
 }
 
@@ -55,12 +75,12 @@ impl Lowerer<'_> {
         let span = pair.as_span();
         let mut end = span.end();
         if let Some(last) = pair.clone().into_inner().last() {
-            let inner_end = self.span(&last).end as usize;
+            let inner_end = self.span(&last).end as usize - self.offset;
             if inner_end < end && is_trivia(&self.text[inner_end..end]) {
                 end = inner_end;
             }
         }
-        Span::new(self.file, span.start(), end)
+        Span::new(self.file, span.start() + self.offset, end + self.offset)
     }
 
     /// Describes a recovered region by parsing it again with `strict`.

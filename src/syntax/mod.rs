@@ -12,6 +12,7 @@ pub mod scan;
 
 use crate::diagnostic::Diagnostic;
 use crate::span::FileId;
+pub use lower::parse_placeholder;
 pub use scan::{Comment, MAX_NESTING};
 
 /// A parsed file.

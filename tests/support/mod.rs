@@ -4,8 +4,8 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use threatflow::compile::Options;
 use threatflow::load::{LoadedFile, Loader};
-use threatflow::resolve::ResolveOptions;
 use threatflow::{Compilation, compile};
 
 /// The date fixtures are checked at, so expiry diagnostics do not change with the calendar.
@@ -46,13 +46,7 @@ pub fn compile_bytes(base: &Path, name: &str, bytes: Vec<u8>) -> Compilation {
     let mut loader = DirLoader {
         base: base.to_path_buf(),
     };
-    compile(
-        root,
-        &mut loader,
-        ResolveOptions {
-            today: fixed_today(),
-        },
-    )
+    compile(root, &mut loader, Options::new(fixed_today()))
 }
 
 /// Compiles the file at `path`, naming it relative to `base`.

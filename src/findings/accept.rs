@@ -1,0 +1,76 @@
+//! Accepted risks: marking findings `accepted` or `expired`, and reporting acceptances that
+//! match no finding (stale ones should be removed, not left to pile up).
+
+use super::{Finding, Status};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::graph::Graph;
+use crate::model::*;
+use crate::rules::Item;
+
+/// Applies the model's `accept` blocks to `findings`; returns diagnostics for stale ones.
+pub fn apply_accepts(findings: &mut [Finding], graph: &Graph, today: &str) -> Vec<Diagnostic> {
+    let model = graph.model;
+    let mut diagnostics = Vec::new();
+    for accept in &model.accepts {
+        let until = match accept.attrs.get("until") {
+            Some(AttrValue::Date(date)) => date.clone(),
+            _ => continue,
+        };
+        let reason = match accept.attrs.get("reason") {
+            Some(AttrValue::Str(reason)) => reason.clone(),
+            _ => String::new(),
+        };
+        let ticket = match accept.attrs.get("ticket") {
+            Some(AttrValue::Str(ticket)) => format!(" [{ticket}]"),
+            _ => String::new(),
+        };
+        let expired = until.as_str() < today;
+        let mut matched = 0;
+        for finding in findings.iter_mut() {
+            if finding.status != Status::Active
+                || !accept.rule.matches(&finding.rule)
+                || !covers(graph, accept.target, finding.item)
+            {
+                continue;
+            }
+            matched += 1;
+            if expired {
+                finding.status = Status::Expired;
+                finding.note = Some(format!(
+                    "accepted until {until}{ticket}, which has passed: {reason}"
+                ));
+            } else {
+                finding.status = Status::Accepted;
+                finding.note = Some(format!("accepted until {until}{ticket}: {reason}"));
+            }
+        }
+        if matched == 0 {
+            diagnostics.push(
+                Diagnostic::warning(
+                    Code::AcceptUnused,
+                    format!("the acceptance of {} matches no finding", accept.rule),
+                )
+                .with_primary(accept.span, "matches nothing")
+                .with_help("the risk is gone or the rule or element was renamed: remove the `accept` block or correct it"),
+            );
+        }
+    }
+    diagnostics
+}
+
+/// Whether an acceptance's target covers a finding: the element itself, a flow from or to it,
+/// anything inside the boundary, or everything.
+fn covers(graph: &Graph, target: AcceptTarget, item: Item) -> bool {
+    let model = graph.model;
+    let ends = match item {
+        Item::Element(e) => vec![e],
+        Item::Flow(f) => vec![model.flows[f].source, model.flows[f].target],
+    };
+    match target {
+        AcceptTarget::All => true,
+        AcceptTarget::Element(element) => ends.contains(&element),
+        AcceptTarget::Boundary(boundary) => ends
+            .iter()
+            .any(|e| graph.chains[e.index()].contains(&boundary)),
+    }
+}

@@ -1,0 +1,162 @@
+//! Findings: rule hits with stable ids, locations and a status after accepted risks.
+//!
+//! A finding's id is `RULE@path`, where the path names the element by its boundaries and name
+//! (`prod/app_vpc/create_order`) or a flow by its ends (`internet/customer->prod/orders_api`),
+//! so it does not change when declarations are reordered or unrelated parts of the model are
+//! edited. Two hits with the same id are one finding.
+
+mod accept;
+mod render_text;
+
+pub use accept::apply_accepts;
+pub use render_text::{render_findings, summary};
+
+use crate::graph::Graph;
+use crate::model::*;
+use crate::rules::severity::Severity;
+use crate::rules::{CompiledRule, Hit, Item};
+use crate::source::SourceMap;
+use crate::span::Span;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+
+/// Whether a finding counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Active,
+    /// Covered by an `accept` that has not expired.
+    Accepted,
+    /// Covered by an `accept` whose `until` has passed: counts as active again.
+    Expired,
+}
+
+impl Status {
+    /// Whether the finding counts against `--fail-on` and in summaries of open threats.
+    pub fn is_open(self) -> bool {
+        self != Status::Accepted
+    }
+}
+
+/// Where a finding points: the element's (or flow's) declaration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub id: String,
+    pub rule: String,
+    pub title: String,
+    pub stride: Vec<String>,
+    pub severity: Severity,
+    pub status: Status,
+    /// The element's path, or the flow's `source->target`.
+    pub element: String,
+    pub location: Location,
+    pub message: String,
+    pub fix: Option<String>,
+    pub refs: Vec<String>,
+    /// Why the finding is accepted, or that its acceptance expired.
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub item: Item,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// The path of an element: its boundaries, outermost first, then its name.
+pub fn element_path(graph: &Graph, element: ElementId) -> String {
+    let model = graph.model;
+    let mut parts: Vec<&str> = graph.chains[element.index()]
+        .iter()
+        .rev()
+        .map(|b| model.boundary(*b).name.as_str())
+        .collect();
+    parts.push(&model.element(element).name);
+    parts.join("/")
+}
+
+/// The stable names of every flow: `source->target`, then `#label` (or `#2`, `#3`, … in
+/// declaration order) when several flows join the same two elements.
+fn flow_paths(graph: &Graph) -> Vec<String> {
+    let model = graph.model;
+    let mut per_pair: BTreeMap<(ElementId, ElementId), usize> = BTreeMap::new();
+    for flow in &model.flows {
+        *per_pair.entry((flow.source, flow.target)).or_default() += 1;
+    }
+    let mut seen: BTreeMap<(ElementId, ElementId), usize> = BTreeMap::new();
+    model
+        .flows
+        .iter()
+        .map(|flow| {
+            let pair = (flow.source, flow.target);
+            let base = format!(
+                "{}->{}",
+                element_path(graph, flow.source),
+                element_path(graph, flow.target)
+            );
+            let nth = seen.entry(pair).or_default();
+            *nth += 1;
+            if per_pair[&pair] == 1 {
+                base
+            } else {
+                match &flow.label {
+                    Some(label) => format!("{base}#{label}"),
+                    None => format!("{base}#{nth}"),
+                }
+            }
+        })
+        .collect()
+}
+
+/// Turns rule hits into findings, sorted by severity (highest first), then id.
+pub fn from_hits(
+    hits: Vec<Hit>,
+    rules: &[CompiledRule],
+    graph: &Graph,
+    sources: &SourceMap,
+) -> Vec<Finding> {
+    let model = graph.model;
+    let flow_paths = flow_paths(graph);
+    let mut seen = HashSet::new();
+    let mut findings = Vec::new();
+    for hit in hits {
+        let rule = &rules[hit.rule];
+        let (path, span) = match hit.item {
+            Item::Element(e) => (element_path(graph, e), model.element(e).span),
+            Item::Flow(f) => (flow_paths[f].clone(), model.flows[f].span),
+        };
+        let id = format!("{}@{path}", rule.id);
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        let file = sources.get(span.file);
+        let (line, column) = file.line_column(span.start as usize);
+        findings.push(Finding {
+            id,
+            rule: rule.id.clone(),
+            title: rule.title.clone(),
+            stride: rule.stride.clone(),
+            severity: hit.severity,
+            status: Status::Active,
+            element: path,
+            location: Location {
+                file: file.name.clone(),
+                line,
+                column,
+            },
+            message: hit.message,
+            fix: hit.fix,
+            refs: rule.refs.clone(),
+            note: None,
+            item: hit.item,
+            span,
+        });
+    }
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));
+    findings
+}

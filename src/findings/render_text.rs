@@ -1,0 +1,142 @@
+//! Terminal rendering of findings: grouped by severity, each with its element's declaration
+//! underlined, then accepted risks in one line each, then a summary line.
+
+use super::{Finding, Status};
+use crate::diagnostic::ColorChoice;
+use crate::rules::severity::Severity;
+use crate::source::SourceMap;
+use ariadne::{Color, Config, IndexType, Label, Report, ReportKind};
+
+/// Renders findings the way `threatflow check` prints them.
+pub fn render_findings(findings: &[Finding], sources: &SourceMap, color: ColorChoice) -> String {
+    let mut out = String::new();
+    let mut cache = ariadne::sources(
+        sources
+            .files()
+            .map(|(_, file)| (file.name.clone(), file.text.as_str())),
+    );
+    for severity in Severity::ALL {
+        let group: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.severity == severity && f.status.is_open())
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("── {} ({}) ──\n", severity.as_str(), group.len()));
+        for finding in group {
+            for line in render_one(finding, sources, &mut cache, color).lines() {
+                out.push_str(line.trim_end());
+                out.push('\n');
+            }
+        }
+    }
+    let accepted: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.status == Status::Accepted)
+        .collect();
+    if !accepted.is_empty() {
+        out.push_str(&format!("── accepted ({}) ──\n", accepted.len()));
+        for finding in accepted {
+            out.push_str(&format!(
+                "{} ({}): {}\n",
+                finding.id,
+                finding.severity.as_str(),
+                finding.note.as_deref().unwrap_or("accepted")
+            ));
+        }
+    }
+    out
+}
+
+/// "3 findings: 1 high, 2 medium; 1 accepted"
+pub fn summary(findings: &[Finding]) -> String {
+    let open: Vec<&Finding> = findings.iter().filter(|f| f.status.is_open()).collect();
+    let mut parts = Vec::new();
+    for severity in Severity::ALL {
+        let n = open.iter().filter(|f| f.severity == severity).count();
+        if n > 0 {
+            parts.push(format!("{n} {}", severity.as_str()));
+        }
+    }
+    let accepted = findings.len() - open.len();
+    let mut text = format!(
+        "{} finding{}",
+        open.len(),
+        if open.len() == 1 { "" } else { "s" }
+    );
+    if !parts.is_empty() {
+        text.push_str(&format!(" ({})", parts.join(", ")));
+    }
+    if accepted > 0 {
+        text.push_str(&format!(", {accepted} accepted"));
+    }
+    text
+}
+
+fn render_one(
+    finding: &Finding,
+    sources: &SourceMap,
+    cache: &mut impl ariadne::Cache<String>,
+    color: ColorChoice,
+) -> String {
+    let tint = match finding.severity {
+        Severity::Critical | Severity::High => Color::Red,
+        Severity::Medium => Color::Yellow,
+        Severity::Low | Severity::Info => Color::Blue,
+    };
+    let kind = ReportKind::Custom(finding.severity.as_str(), tint);
+    let name = sources.get(finding.span.file).name.clone();
+    let config = Config::default()
+        .with_color(color == ColorChoice::Always)
+        .with_index_type(IndexType::Byte);
+    let mut report = Report::build(kind, (name.clone(), finding.span.range()))
+        .with_config(config)
+        .with_code(&finding.rule)
+        .with_message(&finding.title)
+        .with_label(Label::new((name, finding.span.range())).with_message(&finding.message));
+    if let Some(fix) = &finding.fix {
+        report = report.with_help(fix);
+    }
+    let mut note = format!("{} · {}", finding.id, finding.stride.join(", "));
+    if let Some(extra) = &finding.note {
+        note.push_str(&format!(" · {extra}"));
+    }
+    report = report.with_note(note);
+    let mut buffer = Vec::new();
+    if report.finish().write(cache, &mut buffer).is_err() {
+        return format!(
+            "[{}] {}: {} ({}:{}:{})\n",
+            finding.rule,
+            finding.severity.as_str(),
+            finding.message,
+            finding.location.file,
+            finding.location.line,
+            finding.location.column
+        );
+    }
+    let text = String::from_utf8_lossy(&buffer).into_owned();
+    // ariadne colours the header of a custom report kind even with colour off.
+    match color {
+        ColorChoice::Always => text,
+        ColorChoice::Never => strip_ansi(&text),
+    }
+}
+
+/// Removes ANSI colour sequences (`ESC [ … m`).
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for next in chars.by_ref() {
+                if next.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

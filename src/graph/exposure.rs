@@ -1,0 +1,98 @@
+//! Exposure: which elements the internet reaches, and whether it must authenticate first.
+//!
+//! A breadth-first search over (element, authenticated-so-far) pairs, starting at every element
+//! inside an `internet` boundary: each element is visited at most twice, so the search is linear
+//! in the number of flows.
+
+use super::{Exposure, FlowIndex, node};
+use crate::model::*;
+use petgraph::graph::DiGraph;
+use std::collections::VecDeque;
+
+/// The attributes through which a kind declares how it authenticates callers.
+const AUTH_ATTRIBUTES: &[&str] = &["authorizer", "auth", "authenticate"];
+
+/// Values of those attributes that do not establish who the caller is: an API key identifies
+/// a client but is no authentication.
+const NOT_AUTHENTICATING: &[&str] = &["none", "api_key", "off"];
+
+/// Whether an element checks who calls it.
+pub fn authenticates(model: &Model, element: &Element) -> bool {
+    if model.role(element.role).name == "identity" {
+        return true;
+    }
+    AUTH_ATTRIBUTES
+        .iter()
+        .any(|name| match element.attrs.get(name) {
+            Some(value) => authenticating_value(value),
+            None => false,
+        })
+}
+
+fn authenticating_value(value: &AttrValue) -> bool {
+    match value {
+        AttrValue::Variant { name, .. } => !NOT_AUTHENTICATING.contains(&name.as_str()),
+        AttrValue::List(items) => items.iter().any(authenticating_value),
+        AttrValue::Bool(on) => *on,
+        _ => false,
+    }
+}
+
+/// Whether a flow's target authenticates its source (`authn` other than `none`).
+fn flow_authenticates(flow: &Flow) -> bool {
+    match flow.attrs.get("authn") {
+        Some(AttrValue::Variant { name, .. }) => name != "none" && name != "api_key",
+        _ => false,
+    }
+}
+
+pub fn compute(
+    model: &Model,
+    graph: &DiGraph<ElementId, FlowIndex>,
+    chains: &[Vec<BoundaryId>],
+    authenticates: &[bool],
+) -> Vec<Exposure> {
+    let n = model.elements.len();
+    // seen[i][0]: reached without authentication; seen[i][1]: reached after authentication.
+    let mut seen = vec![[false; 2]; n];
+    let mut queue = VecDeque::new();
+    for (index, chain) in chains.iter().enumerate() {
+        let on_internet = chain
+            .iter()
+            .any(|b| model.kind(model.boundary(*b).kind).name == "internet");
+        if on_internet {
+            seen[index][0] = true;
+            queue.push_back((ElementId(index as u32), false));
+        }
+    }
+    while let Some((at, authed)) = queue.pop_front() {
+        for edge in graph.edges(node(at)) {
+            let flow = &model.flows[*edge.weight()];
+            let target = flow.target;
+            let next = authed || flow_authenticates(flow) || authenticates[target.index()];
+            let slot = &mut seen[target.index()][next as usize];
+            if !*slot {
+                *slot = true;
+                queue.push_back((target, next));
+            }
+        }
+    }
+    seen.iter()
+        .zip(chains)
+        .map(|(reached, chain)| {
+            let on_internet = chain
+                .iter()
+                .any(|b| model.kind(model.boundary(*b).kind).name == "internet");
+            if on_internet {
+                // The internet's own elements are the callers, not the exposed.
+                Exposure::Internal
+            } else if reached[0] {
+                Exposure::Open
+            } else if reached[1] {
+                Exposure::Authenticated
+            } else {
+                Exposure::Internal
+            }
+        })
+        .collect()
+}

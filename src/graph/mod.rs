@@ -1,0 +1,201 @@
+//! The data-flow graph: elements are nodes, flows are edges, plus the boundary tree and the
+//! facts rules reason about, all computed once, in time linear in the size of the model.
+//!
+//! - each element's chain of boundaries, innermost first;
+//! - for each flow, the boundaries it leaves and enters;
+//! - the data that reaches each element (what flows in and out of it) and its highest level;
+//! - exposure: whether an element is reachable from an `internet` boundary, and whether every
+//!   such path passes something that authenticates the caller.
+
+mod exposure;
+
+use crate::model::*;
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::collections::BTreeSet;
+
+/// The index of a flow in [`Model::flows`].
+pub type FlowIndex = usize;
+
+/// How an element can be reached from the internet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Exposure {
+    /// No path from the internet reaches it.
+    Internal,
+    /// Every path from the internet passes an element or flow that authenticates the caller.
+    Authenticated,
+    /// Some path from the internet reaches it without authentication.
+    Open,
+}
+
+/// The graph of a model and the facts derived from it.
+pub struct Graph<'m> {
+    pub model: &'m Model,
+    pub graph: DiGraph<ElementId, FlowIndex>,
+    /// Each element's boundaries, innermost first.
+    pub chains: Vec<Vec<BoundaryId>>,
+    /// Each flow's boundaries left (in the source's chain only) and entered (in the target's).
+    pub crossings: Vec<(Vec<BoundaryId>, Vec<BoundaryId>)>,
+    /// The data that flows into or out of each element, in declaration order.
+    pub data: Vec<Vec<DataId>>,
+    pub exposure: Vec<Exposure>,
+    /// Whether each element checks who calls it (an authorizer, required sign-in…).
+    pub authenticates: Vec<bool>,
+}
+
+impl<'m> Graph<'m> {
+    pub fn build(model: &'m Model) -> Graph<'m> {
+        let mut graph = DiGraph::with_capacity(model.elements.len(), model.flows.len());
+        for index in 0..model.elements.len() {
+            graph.add_node(ElementId(index as u32));
+        }
+        for (index, flow) in model.flows.iter().enumerate() {
+            graph.add_edge(node(flow.source), node(flow.target), index);
+        }
+        let boundary_chains = boundary_chains(model);
+        let chains: Vec<Vec<BoundaryId>> = model
+            .elements
+            .iter()
+            .map(|e| match e.boundary {
+                Some(b) => boundary_chains[b.index()].clone(),
+                None => Vec::new(),
+            })
+            .collect();
+        let crossings = model
+            .flows
+            .iter()
+            .map(|f| {
+                let from = &chains[f.source.index()];
+                let to = &chains[f.target.index()];
+                let leaves = from.iter().filter(|b| !to.contains(b)).copied().collect();
+                let enters = to.iter().filter(|b| !from.contains(b)).copied().collect();
+                (leaves, enters)
+            })
+            .collect();
+        let data = element_data(model, &graph);
+        let authenticates = model
+            .elements
+            .iter()
+            .map(|e| exposure::authenticates(model, e))
+            .collect::<Vec<_>>();
+        let exposure = exposure::compute(model, &graph, &chains, &authenticates);
+        Graph {
+            model,
+            graph,
+            chains,
+            crossings,
+            data,
+            exposure,
+            authenticates,
+        }
+    }
+
+    pub fn flows_in(&self, element: ElementId) -> impl Iterator<Item = FlowIndex> + '_ {
+        self.graph
+            .edges_directed(node(element), petgraph::Direction::Incoming)
+            .map(|e| *e.weight())
+    }
+
+    pub fn flows_out(&self, element: ElementId) -> impl Iterator<Item = FlowIndex> + '_ {
+        self.graph
+            .edges_directed(node(element), petgraph::Direction::Outgoing)
+            .map(|e| *e.weight())
+    }
+
+    /// The data a flow carries.
+    pub fn flow_data(&self, flow: FlowIndex) -> Vec<DataId> {
+        flow_data(&self.model.flows[flow])
+    }
+
+    /// The highest classification level among `data`, if any.
+    pub fn highest_level(&self, data: &[DataId]) -> Option<i64> {
+        data.iter().map(|d| level(self.model, *d)).max()
+    }
+
+    /// Whether some flow path leads from `from` to an element for which `target` holds.
+    pub fn reaches(&self, from: ElementId, target: impl Fn(ElementId) -> bool) -> bool {
+        let mut seen = vec![false; self.model.elements.len()];
+        let mut stack = vec![node(from)];
+        seen[from.index()] = true;
+        while let Some(at) = stack.pop() {
+            for next in self.graph.neighbors(at) {
+                let id = self.graph[next];
+                if target(id) {
+                    return true;
+                }
+                if !seen[id.index()] {
+                    seen[id.index()] = true;
+                    stack.push(next);
+                }
+            }
+        }
+        false
+    }
+}
+
+fn node(element: ElementId) -> NodeIndex {
+    NodeIndex::new(element.index())
+}
+
+/// The classification level of a data item.
+pub fn level(model: &Model, data: DataId) -> i64 {
+    let class = model.data[data.index()].classification;
+    match model.classifications[class.index()].attrs.get("level") {
+        Some(AttrValue::Int(level)) => *level,
+        _ => 0,
+    }
+}
+
+/// The data items a flow's `data` attribute names.
+pub fn flow_data(flow: &Flow) -> Vec<DataId> {
+    match flow.attrs.get("data") {
+        Some(AttrValue::List(items)) => items
+            .iter()
+            .filter_map(|v| match v {
+                AttrValue::Data(d) => Some(*d),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Every boundary's chain (itself, then its ancestors), computed parent-first.
+fn boundary_chains(model: &Model) -> Vec<Vec<BoundaryId>> {
+    let mut chains: Vec<Option<Vec<BoundaryId>>> = vec![None; model.boundaries.len()];
+    for start in 0..model.boundaries.len() {
+        // Walk up to the first ancestor whose chain is known; then fill in downwards.
+        let mut path = Vec::new();
+        let mut at = Some(BoundaryId(start as u32));
+        while let Some(b) = at {
+            if chains[b.index()].is_some() || path.len() > model.boundaries.len() {
+                break;
+            }
+            path.push(b);
+            at = model.boundary(b).parent;
+        }
+        let mut above = at
+            .and_then(|b| chains[b.index()].clone())
+            .unwrap_or_default();
+        for b in path.into_iter().rev() {
+            let mut chain = Vec::with_capacity(above.len() + 1);
+            chain.push(b);
+            chain.extend_from_slice(&above);
+            chains[b.index()] = Some(chain.clone());
+            above = chain;
+        }
+    }
+    chains.into_iter().map(Option::unwrap_or_default).collect()
+}
+
+fn element_data(model: &Model, graph: &DiGraph<ElementId, FlowIndex>) -> Vec<Vec<DataId>> {
+    let mut sets: Vec<BTreeSet<DataId>> = vec![BTreeSet::new(); model.elements.len()];
+    for edge in graph.edge_references() {
+        let flow = &model.flows[*edge.weight()];
+        for d in flow_data(flow) {
+            sets[flow.source.index()].insert(d);
+            sets[flow.target.index()].insert(d);
+        }
+    }
+    sets.into_iter().map(|s| s.into_iter().collect()).collect()
+}

@@ -1,0 +1,387 @@
+//! The interpreter: evaluates checked expressions ([`ir`](super::ir)) over the data-flow graph.
+//!
+//! An attribute that a kind does not have, or that is not set and has no default, is
+//! [`Value::Absent`]: it equals only `none` and `off`, is false where a condition is expected,
+//! and orders before nothing.
+
+use super::ir::{Expr, Field, Method, Quantifier, Target};
+use crate::graph::{Exposure, FlowIndex, Graph};
+use crate::model::*;
+use crate::syntax::ast::BinaryOp;
+
+/// A runtime value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Absent,
+    Bool(bool),
+    Int(i64),
+    Str(String),
+    Sym(String),
+    Element(ElementId),
+    Flow(FlowIndex),
+    Data(DataId),
+    Classification(ClassificationId),
+    Kind(KindId),
+    Boundary(BoundaryId),
+    List(Vec<Value>),
+}
+
+impl Value {
+    pub fn truthy(&self) -> bool {
+        matches!(self, Value::Bool(true))
+    }
+
+    /// How a value reads in a message: names, lists joined with commas.
+    pub fn display(&self, graph: &Graph) -> String {
+        let model = graph.model;
+        match self {
+            Value::Absent => "none".to_string(),
+            Value::Bool(b) => (if *b { "on" } else { "off" }).to_string(),
+            Value::Int(n) => n.to_string(),
+            Value::Str(s) | Value::Sym(s) => s.clone(),
+            Value::Element(e) => model.element(*e).name.clone(),
+            Value::Flow(f) => flow_name(model, *f),
+            Value::Data(d) => model.data[d.index()].name.clone(),
+            Value::Classification(c) => model.classifications[c.index()].name.clone(),
+            Value::Kind(k) => model.kind(*k).name.clone(),
+            Value::Boundary(b) => model.boundary(*b).name.clone(),
+            Value::List(items) => items
+                .iter()
+                .map(|v| v.display(graph))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+}
+
+/// `source -> target`, and the label when there is one.
+pub fn flow_name(model: &Model, flow: FlowIndex) -> String {
+    let f = &model.flows[flow];
+    let mut name = format!(
+        "{} -> {}",
+        model.element(f.source).name,
+        model.element(f.target).name
+    );
+    if let Some(label) = &f.label {
+        name.push_str(&format!(" \"{label}\""));
+    }
+    name
+}
+
+/// Converts a typed attribute value.
+pub fn from_attr(value: &AttrValue) -> Value {
+    match value {
+        AttrValue::Str(s) | AttrValue::Date(s) => Value::Str(s.clone()),
+        AttrValue::Int(n) => Value::Int(*n),
+        AttrValue::Bool(b) => Value::Bool(*b),
+        AttrValue::Rate { count, unit } => Value::Str(format!("{count}/{}", unit.as_str())),
+        AttrValue::Variant { name, .. } => Value::Sym(name.clone()),
+        AttrValue::Element(e) => Value::Element(*e),
+        AttrValue::Data(d) => Value::Data(*d),
+        AttrValue::Classification(c) => Value::Classification(*c),
+        AttrValue::List(items) => Value::List(items.iter().map(from_attr).collect()),
+    }
+}
+
+/// Evaluates expressions over one graph.
+pub struct Evaluator<'g, 'm> {
+    pub graph: &'g Graph<'m>,
+    pub env: Vec<Value>,
+}
+
+impl Evaluator<'_, '_> {
+    pub fn eval(&mut self, expr: &Expr) -> Value {
+        match expr {
+            Expr::Bool(b) => Value::Bool(*b),
+            Expr::Int(n) => Value::Int(*n),
+            Expr::Str(s) => Value::Str(s.clone()),
+            Expr::Sym(s) => Value::Sym(s.clone()),
+            Expr::Kind(k) => Value::Kind(*k),
+            Expr::Element(e) => Value::Element(*e),
+            Expr::Var(slot) => self.env.get(*slot).cloned().unwrap_or(Value::Absent),
+            Expr::Not(inner) => Value::Bool(!self.eval(inner).truthy()),
+            Expr::Binary(BinaryOp::And, l, r) => {
+                Value::Bool(self.eval(l).truthy() && self.eval(r).truthy())
+            }
+            Expr::Binary(BinaryOp::Or, l, r) => {
+                Value::Bool(self.eval(l).truthy() || self.eval(r).truthy())
+            }
+            Expr::Binary(op, l, r) => {
+                let (l, r) = (self.eval(l), self.eval(r));
+                Value::Bool(compare(*op, &l, &r))
+            }
+            Expr::Field(base, field) => {
+                let base = self.eval(base);
+                self.field(&base, *field)
+            }
+            Expr::Attr(base, name) => {
+                let base = self.eval(base);
+                attribute(self.graph.model, &base, name)
+            }
+            Expr::Method(base, method) => {
+                let base = self.eval(base);
+                self.method(&base, method)
+            }
+            Expr::Quantifier(quantifier, list, slot, body) => {
+                let Value::List(items) = self.eval(list) else {
+                    return match quantifier {
+                        Quantifier::Count => Value::Int(0),
+                        Quantifier::All => Value::Bool(true),
+                        Quantifier::Any => Value::Bool(false),
+                    };
+                };
+                if self.env.len() <= *slot {
+                    self.env.resize(*slot + 1, Value::Absent);
+                }
+                let mut count = 0;
+                for item in items {
+                    self.env[*slot] = item;
+                    let holds = self.eval(body).truthy();
+                    match quantifier {
+                        Quantifier::Any if holds => return Value::Bool(true),
+                        Quantifier::All if !holds => return Value::Bool(false),
+                        Quantifier::Count if holds => count += 1,
+                        _ => {}
+                    }
+                }
+                match quantifier {
+                    Quantifier::Any => Value::Bool(false),
+                    Quantifier::All => Value::Bool(true),
+                    Quantifier::Count => Value::Int(count),
+                }
+            }
+        }
+    }
+
+    fn field(&self, base: &Value, field: Field) -> Value {
+        let graph = self.graph;
+        let model = graph.model;
+        let list = |items: Vec<Value>| Value::List(items);
+        match (base, field) {
+            (Value::Element(e), field) => {
+                let element = model.element(*e);
+                match field {
+                    Field::Name => Value::Str(element.name.clone()),
+                    Field::Label => element.label.clone().map_or(Value::Absent, Value::Str),
+                    Field::Kind => Value::Kind(element.kind),
+                    Field::Role => Value::Sym(model.role(element.role).name.clone()),
+                    Field::Boundary => element.boundary.map_or(Value::Absent, Value::Boundary),
+                    Field::Boundaries => list(
+                        graph.chains[e.index()]
+                            .iter()
+                            .map(|b| Value::Boundary(*b))
+                            .collect(),
+                    ),
+                    Field::Data => list(
+                        graph.data[e.index()]
+                            .iter()
+                            .map(|d| Value::Data(*d))
+                            .collect(),
+                    ),
+                    Field::FlowsIn => list(graph.flows_in(*e).map(Value::Flow).collect()),
+                    Field::FlowsOut => list(graph.flows_out(*e).map(Value::Flow).collect()),
+                    Field::Sources => list(
+                        graph
+                            .flows_in(*e)
+                            .map(|f| Value::Element(model.flows[f].source))
+                            .collect(),
+                    ),
+                    Field::Targets => list(
+                        graph
+                            .flows_out(*e)
+                            .map(|f| Value::Element(model.flows[f].target))
+                            .collect(),
+                    ),
+                    Field::Level => graph
+                        .highest_level(&graph.data[e.index()])
+                        .map_or(Value::Int(-1), Value::Int),
+                    Field::Exposed => Value::Bool(graph.exposure[e.index()] != Exposure::Internal),
+                    Field::ExposedOpen => Value::Bool(graph.exposure[e.index()] == Exposure::Open),
+                    Field::Authenticates => Value::Bool(graph.authenticates[e.index()]),
+                    _ => Value::Absent,
+                }
+            }
+            (Value::Flow(f), field) => {
+                let flow = &model.flows[*f];
+                match field {
+                    Field::Name => Value::Str(flow_name(model, *f)),
+                    Field::Label => flow.label.clone().map_or(Value::Absent, Value::Str),
+                    Field::Source => Value::Element(flow.source),
+                    Field::Target => Value::Element(flow.target),
+                    Field::Data => list(graph.flow_data(*f).into_iter().map(Value::Data).collect()),
+                    Field::Level => graph
+                        .highest_level(&graph.flow_data(*f))
+                        .map_or(Value::Int(-1), Value::Int),
+                    Field::Crosses => {
+                        let (leaves, enters) = &graph.crossings[*f];
+                        Value::Bool(!leaves.is_empty() || !enters.is_empty())
+                    }
+                    Field::Leaves => list(
+                        graph.crossings[*f]
+                            .0
+                            .iter()
+                            .map(|b| Value::Boundary(*b))
+                            .collect(),
+                    ),
+                    Field::Enters => list(
+                        graph.crossings[*f]
+                            .1
+                            .iter()
+                            .map(|b| Value::Boundary(*b))
+                            .collect(),
+                    ),
+                    _ => Value::Absent,
+                }
+            }
+            (Value::Data(d), field) => {
+                let data = &model.data[d.index()];
+                match field {
+                    Field::Name => Value::Str(data.name.clone()),
+                    Field::Classification => Value::Classification(data.classification),
+                    Field::Level => Value::Int(crate::graph::level(model, *d)),
+                    _ => Value::Absent,
+                }
+            }
+            (Value::Classification(c), Field::Name) => {
+                Value::Str(model.classifications[c.index()].name.clone())
+            }
+            (Value::Kind(k), field) => {
+                let kind = model.kind(*k);
+                match field {
+                    Field::Name => Value::Str(kind.name.clone()),
+                    Field::Role => Value::Sym(model.role(kind.role).name.clone()),
+                    Field::Compliance => {
+                        list(kind.compliance.iter().cloned().map(Value::Sym).collect())
+                    }
+                    _ => Value::Absent,
+                }
+            }
+            (Value::Boundary(b), field) => {
+                let boundary = model.boundary(*b);
+                match field {
+                    Field::Name => Value::Str(boundary.name.clone()),
+                    Field::Label => boundary.label.clone().map_or(Value::Absent, Value::Str),
+                    Field::Kind => Value::Kind(boundary.kind),
+                    Field::Parent => boundary.parent.map_or(Value::Absent, Value::Boundary),
+                    _ => Value::Absent,
+                }
+            }
+            (Value::List(items), Field::Size) => Value::Int(items.len() as i64),
+            (Value::List(items), Field::Empty) => Value::Bool(items.is_empty()),
+            (Value::Absent, Field::Size) => Value::Int(0),
+            (Value::Absent, Field::Empty) => Value::Bool(true),
+            _ => Value::Absent,
+        }
+    }
+
+    fn method(&mut self, base: &Value, method: &Method) -> Value {
+        let graph = self.graph;
+        let model = graph.model;
+        let result = match (base, method) {
+            (Value::Element(e), Method::Within(target)) => graph.chains[e.index()]
+                .iter()
+                .any(|b| boundary_matches(model, *b, *target)),
+            (Value::Element(e), Method::Is(target)) => element_matches(model, *e, *target),
+            (Value::Element(e), Method::Reaches(target)) => {
+                graph.reaches(*e, |other| element_matches(model, other, *target))
+            }
+            (Value::Flow(f), Method::CrossesTarget(target)) => {
+                let (leaves, enters) = &graph.crossings[*f];
+                leaves
+                    .iter()
+                    .chain(enters)
+                    .any(|b| boundary_matches(model, *b, *target))
+            }
+            (base, Method::Has(name)) => attribute(model, base, name) != Value::Absent,
+            (Value::Kind(k), Method::Supports(capability, option)) => {
+                model.kind(*k).supports(capability, option.as_deref())
+            }
+            (Value::Kind(k), Method::InScope(programme)) => {
+                model.kind(*k).compliance.iter().any(|c| c == programme)
+            }
+            (Value::Kind(k), Method::Alternatives(capability, option)) => {
+                let role = model.kind(*k).role;
+                return Value::List(
+                    model
+                        .kinds
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, kind)| {
+                            kind.role == role
+                                && kind.name.contains('.')
+                                && kind.supports(capability, option.as_deref())
+                        })
+                        .map(|(i, _)| Value::Kind(KindId(i as u32)))
+                        .collect(),
+                );
+            }
+            (Value::List(items), Method::Contains(value)) => {
+                let value = self.eval(value);
+                items.iter().any(|item| compare(BinaryOp::Eq, item, &value))
+            }
+            _ => false,
+        };
+        Value::Bool(result)
+    }
+}
+
+/// The value of attribute `name` of an element, flow, data item, classification or boundary.
+pub fn attribute(model: &Model, base: &Value, name: &str) -> Value {
+    let attrs = match base {
+        Value::Element(e) => &model.element(*e).attrs,
+        Value::Flow(f) => &model.flows[*f].attrs,
+        Value::Data(d) => &model.data[d.index()].attrs,
+        Value::Classification(c) => &model.classifications[c.index()].attrs,
+        Value::Boundary(b) => &model.boundary(*b).attrs,
+        _ => return Value::Absent,
+    };
+    attrs.get(name).map_or(Value::Absent, from_attr)
+}
+
+fn element_matches(model: &Model, element: ElementId, target: Target) -> bool {
+    let e = model.element(element);
+    match target {
+        Target::Kind(kind) => e.kind == kind,
+        Target::Role(role) => e.role == role,
+        Target::Element(other) => element == other,
+        Target::Boundary(b) => e.boundary == Some(b),
+    }
+}
+
+fn boundary_matches(model: &Model, boundary: BoundaryId, target: Target) -> bool {
+    match target {
+        Target::Kind(kind) => model.boundary(boundary).kind == kind,
+        Target::Boundary(other) => boundary == other,
+        Target::Role(_) | Target::Element(_) => false,
+    }
+}
+
+fn compare(op: BinaryOp, l: &Value, r: &Value) -> bool {
+    match op {
+        BinaryOp::Eq => equal(l, r),
+        BinaryOp::Ne => !equal(l, r),
+        _ => {
+            let ordering = match (l, r) {
+                (Value::Int(a), Value::Int(b)) => a.cmp(b),
+                (Value::Str(a), Value::Str(b)) => a.cmp(b),
+                _ => return false,
+            };
+            match op {
+                BinaryOp::Lt => ordering.is_lt(),
+                BinaryOp::Le => ordering.is_le(),
+                BinaryOp::Gt => ordering.is_gt(),
+                _ => ordering.is_ge(),
+            }
+        }
+    }
+}
+
+fn equal(l: &Value, r: &Value) -> bool {
+    match (l, r) {
+        (Value::Absent, other) | (other, Value::Absent) => {
+            matches!(other, Value::Absent | Value::Bool(false))
+                || matches!(other, Value::Sym(s) if s == "none" || s == "off")
+        }
+        (a, b) => a == b,
+    }
+}

@@ -1,0 +1,225 @@
+//! The types of rule expressions, and what each type's members are.
+
+use super::ir::Field;
+use crate::model::*;
+
+/// The type of a rule expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ty {
+    Bool,
+    Int,
+    Str,
+    Date,
+    Rate,
+    /// A bare word; the enumeration's values when known (empty: any word).
+    Sym(Vec<String>),
+    /// An element of one of these kinds.
+    Element(Vec<KindId>),
+    Flow,
+    Data,
+    Classification,
+    Kind,
+    Boundary,
+    List(Box<Ty>),
+    /// Attributes of different types on different kinds: checked when the rule runs.
+    Any,
+}
+
+impl std::fmt::Display for Ty {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Ty::Bool => f.write_str("a boolean"),
+            Ty::Int => f.write_str("an integer"),
+            Ty::Str => f.write_str("a string"),
+            Ty::Date => f.write_str("a date"),
+            Ty::Rate => f.write_str("a rate"),
+            Ty::Sym(values) if values.is_empty() => f.write_str("a word"),
+            Ty::Sym(values) => write!(f, "one of {}", values.join(", ")),
+            Ty::Element(_) => f.write_str("an element"),
+            Ty::Flow => f.write_str("a flow"),
+            Ty::Data => f.write_str("a data item"),
+            Ty::Classification => f.write_str("a classification"),
+            Ty::Kind => f.write_str("a kind"),
+            Ty::Boundary => f.write_str("a boundary"),
+            Ty::List(inner) => write!(f, "a list of {}", plural(inner)),
+            Ty::Any => f.write_str("a value"),
+        }
+    }
+}
+
+fn plural(ty: &Ty) -> String {
+    let text = ty.to_string();
+    let bare = text
+        .strip_prefix("an ")
+        .or_else(|| text.strip_prefix("a "))
+        .unwrap_or(&text);
+    match bare {
+        "boundary" => "boundaries".to_string(),
+        "classification" | "flow" | "element" | "kind" | "string" | "word" | "value" => {
+            format!("{bare}s")
+        }
+        "data item" => "data items".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Every element kind (not boundaries or the language's own declarations).
+pub fn element_kinds(model: &Model) -> Vec<KindId> {
+    kinds_where(model, |k| !model.role(k.role).structural)
+}
+
+pub fn boundary_kinds(model: &Model) -> Vec<KindId> {
+    kinds_where(model, |k| model.role(k.role).name == "boundary")
+}
+
+pub fn kinds_where(model: &Model, keep: impl Fn(&Kind) -> bool) -> Vec<KindId> {
+    model
+        .kinds
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| keep(k))
+        .map(|(i, _)| KindId(i as u32))
+        .collect()
+}
+
+/// The type of values of an attribute type.
+pub fn of_attr(model: &Model, ty: &AttrType) -> Ty {
+    match ty {
+        AttrType::String => Ty::Str,
+        AttrType::Int { .. } => Ty::Int,
+        AttrType::Bool => Ty::Bool,
+        AttrType::Rate => Ty::Rate,
+        AttrType::Date => Ty::Date,
+        AttrType::Enum(variants) => Ty::Sym(variants.iter().map(|v| v.name.clone()).collect()),
+        AttrType::Ref(RefTarget::Role(role)) => {
+            Ty::Element(kinds_where(model, |k| k.role == *role))
+        }
+        AttrType::Ref(RefTarget::Kind(kind)) => Ty::Element(vec![*kind]),
+        AttrType::Ref(RefTarget::Data) => Ty::Data,
+        AttrType::Ref(RefTarget::Classification) => Ty::Classification,
+        AttrType::List(inner) => Ty::List(Box::new(of_attr(model, inner))),
+    }
+}
+
+/// The common type of an attribute declared by several kinds.
+fn merge(a: Ty, b: Ty) -> Ty {
+    match (a, b) {
+        (a, b) if a == b => a,
+        (Ty::Sym(mut a), Ty::Sym(b)) => {
+            for v in b {
+                if !a.contains(&v) {
+                    a.push(v);
+                }
+            }
+            Ty::Sym(a)
+        }
+        (Ty::Element(mut a), Ty::Element(b)) => {
+            a.extend(b.into_iter().filter(|k| !a.contains(k)).collect::<Vec<_>>());
+            Ty::Element(a)
+        }
+        (Ty::List(a), Ty::List(b)) => Ty::List(Box::new(merge(*a, *b))),
+        _ => Ty::Any,
+    }
+}
+
+/// The attributes something of type `ty` may have: name and type.
+pub fn attributes(model: &Model, ty: &Ty) -> Vec<(String, Ty)> {
+    let kinds: Vec<KindId> = match ty {
+        Ty::Element(kinds) => kinds.clone(),
+        Ty::Boundary => boundary_kinds(model),
+        Ty::Flow => model.find_kind("flow").into_iter().collect(),
+        Ty::Data => model.find_kind("data").into_iter().collect(),
+        Ty::Classification => model.find_kind("classification").into_iter().collect(),
+        _ => return Vec::new(),
+    };
+    let mut out: Vec<(String, Ty)> = Vec::new();
+    for kind in kinds {
+        for attr in &model.kind(kind).attrs {
+            let attr_ty = of_attr(model, &attr.ty);
+            match out.iter_mut().find(|(name, _)| *name == attr.name) {
+                Some((_, existing)) => *existing = merge(existing.clone(), attr_ty),
+                None => out.push((attr.name.clone(), attr_ty)),
+            }
+        }
+    }
+    if matches!(ty, Ty::Element(_) | Ty::Boundary) {
+        for name in ["deployed", "description", "owner"] {
+            if !out.iter().any(|(n, _)| n == name) {
+                out.push((name.to_string(), Ty::Str));
+            }
+        }
+    }
+    out
+}
+
+/// The built-in fields of a type: name, field and the field's type.
+pub fn fields(model: &Model, ty: &Ty) -> Vec<(&'static str, Field, Ty)> {
+    let any_element = || Ty::Element(element_kinds(model));
+    let list = |t: Ty| Ty::List(Box::new(t));
+    match ty {
+        Ty::Element(_) => vec![
+            ("name", Field::Name, Ty::Str),
+            ("label", Field::Label, Ty::Str),
+            ("kind", Field::Kind, Ty::Kind),
+            ("role", Field::Role, Ty::Sym(Vec::new())),
+            ("boundary", Field::Boundary, Ty::Boundary),
+            ("boundaries", Field::Boundaries, list(Ty::Boundary)),
+            ("data", Field::Data, list(Ty::Data)),
+            ("flows_in", Field::FlowsIn, list(Ty::Flow)),
+            ("flows_out", Field::FlowsOut, list(Ty::Flow)),
+            ("sources", Field::Sources, list(any_element())),
+            ("targets", Field::Targets, list(any_element())),
+            ("level", Field::Level, Ty::Int),
+            ("exposed", Field::Exposed, Ty::Bool),
+            ("exposed_open", Field::ExposedOpen, Ty::Bool),
+            ("authenticates", Field::Authenticates, Ty::Bool),
+        ],
+        Ty::Flow => vec![
+            ("name", Field::Name, Ty::Str),
+            ("label", Field::Label, Ty::Str),
+            ("source", Field::Source, any_element()),
+            ("target", Field::Target, any_element()),
+            ("data", Field::Data, list(Ty::Data)),
+            ("level", Field::Level, Ty::Int),
+            ("crosses", Field::Crosses, Ty::Bool),
+            ("leaves", Field::Leaves, list(Ty::Boundary)),
+            ("enters", Field::Enters, list(Ty::Boundary)),
+        ],
+        Ty::Data => vec![
+            ("name", Field::Name, Ty::Str),
+            ("classification", Field::Classification, Ty::Classification),
+            ("class", Field::Classification, Ty::Classification),
+            ("level", Field::Level, Ty::Int),
+        ],
+        Ty::Classification => vec![("name", Field::Name, Ty::Str)],
+        Ty::Kind => vec![
+            ("name", Field::Name, Ty::Str),
+            ("role", Field::Role, Ty::Sym(Vec::new())),
+            ("compliance", Field::Compliance, list(Ty::Sym(Vec::new()))),
+        ],
+        Ty::Boundary => vec![
+            ("name", Field::Name, Ty::Str),
+            ("label", Field::Label, Ty::Str),
+            ("kind", Field::Kind, Ty::Kind),
+            ("parent", Field::Parent, Ty::Boundary),
+        ],
+        Ty::List(_) => vec![
+            ("size", Field::Size, Ty::Int),
+            ("count", Field::Size, Ty::Int),
+            ("empty", Field::Empty, Ty::Bool),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// The methods of a type, for "did you mean" and error messages.
+pub fn method_names(ty: &Ty) -> &'static [&'static str] {
+    match ty {
+        Ty::Element(_) => &["within", "reaches", "is", "has"],
+        Ty::Flow => &["crosses", "has"],
+        Ty::Kind => &["supports", "in_scope", "alternatives"],
+        Ty::List(_) => &["any", "all", "count", "contains"],
+        Ty::Data | Ty::Classification | Ty::Boundary => &["has"],
+        _ => &[],
+    }
+}
