@@ -7,6 +7,8 @@
 pub const MODULES: &[(&str, &str)] = &[
     ("core", include_str!("../stdlib/core.flow")),
     ("aws", include_str!("../stdlib/aws.flow")),
+    ("stride", include_str!("../stdlib/stride.flow")),
+    ("serverless", include_str!("../stdlib/serverless.flow")),
 ];
 
 /// The module every model includes.

@@ -423,7 +423,7 @@ impl<'m> Checker<'m> {
         match op {
             BinaryOp::And | BinaryOp::Or => unreachable!("handled above"),
             BinaryOp::Eq | BinaryOp::Ne => {
-                let (l, r) = if is_bare_word(&l, &lt) {
+                let (l, r) = if is_bare_word(&l, &lt) || matches!(l, Expr::Bool(_)) {
                     (self.coerce_literal(l, &lt, &rt, lhs)?, r)
                 } else {
                     let r = self.coerce_literal(r, &rt, &lt, rhs)?;
@@ -462,6 +462,13 @@ impl<'m> Checker<'m> {
         expr: &ast::Expr,
     ) -> Option<Expr> {
         let model = self.model;
+        // `on` and `off` are booleans, except where an enumeration has them as values.
+        if let (Expr::Bool(flag), Ty::Sym(values)) = (&value, want) {
+            let word = if *flag { "on" } else { "off" };
+            if values.iter().any(|v| v == word) {
+                return Some(Expr::Sym(word.to_string()));
+            }
+        }
         if let Expr::Sym(word) = &value {
             match want {
                 Ty::Kind => {
