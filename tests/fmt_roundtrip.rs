@@ -41,6 +41,7 @@ fn formatting_is_stable_and_keeps_the_meaning() {
     let mut files = Vec::new();
     all_flow_files(&root.join("examples"), &mut files);
     all_flow_files(&root.join("tests/fixtures"), &mut files);
+    all_flow_files(&root.join("tests/rules"), &mut files);
     all_flow_files(&root.join("stdlib"), &mut files);
     files.sort();
     let mut formatted_count = 0;
