@@ -89,7 +89,7 @@ impl<'m> Checker<'m> {
                 self.error(
                     Code::RuleTypeError,
                     expr.span,
-                    "a lambda (`x => …`) is only allowed as the argument of any, all or count"
+                    "a lambda (`x => …`) is only allowed as the argument of any, all, count or filter"
                         .into(),
                     "not allowed here",
                 );
@@ -212,7 +212,7 @@ impl<'m> Checker<'m> {
         };
         let base = Box::new(base);
         match method {
-            "any" | "all" | "count" => {
+            "any" | "all" | "count" | "filter" => {
                 let Ty::List(item) = ty else {
                     unreachable!("list methods on lists")
                 };
@@ -235,6 +235,7 @@ impl<'m> Checker<'m> {
                 let (quantifier, result) = match method {
                     "any" => (Quantifier::Any, Ty::Bool),
                     "all" => (Quantifier::All, Ty::Bool),
+                    "filter" => (Quantifier::Filter, ty.clone()),
                     _ => (Quantifier::Count, Ty::Int),
                 };
                 Some((

@@ -126,6 +126,7 @@ impl Evaluator<'_, '_> {
                 let Value::List(items) = self.eval(list) else {
                     return match quantifier {
                         Quantifier::Count => Value::Int(0),
+                        Quantifier::Filter => Value::List(Vec::new()),
                         Quantifier::All => Value::Bool(true),
                         Quantifier::Any => Value::Bool(false),
                     };
@@ -134,10 +135,12 @@ impl Evaluator<'_, '_> {
                     self.env.resize(*slot + 1, Value::Absent);
                 }
                 let mut count = 0;
+                let mut kept = Vec::new();
                 for item in items {
-                    self.env[*slot] = item;
+                    self.env[*slot] = item.clone();
                     let holds = self.eval(body).truthy();
                     match quantifier {
+                        Quantifier::Filter if holds => kept.push(item),
                         Quantifier::Any if holds => return Value::Bool(true),
                         Quantifier::All if !holds => return Value::Bool(false),
                         Quantifier::Count if holds => count += 1,
@@ -148,6 +151,7 @@ impl Evaluator<'_, '_> {
                     Quantifier::Any => Value::Bool(false),
                     Quantifier::All => Value::Bool(true),
                     Quantifier::Count => Value::Int(count),
+                    Quantifier::Filter => Value::List(kept),
                 }
             }
         }

@@ -20,7 +20,7 @@ pub enum Expr {
     /// An attribute of an element, flow, data item, classification or boundary.
     Attr(Box<Expr>, String),
     Method(Box<Expr>, Method),
-    /// `list.any(x => …)`, `list.all(…)`, `list.count(…)`: the body binds slot `usize`.
+    /// `list.any(x => …)`, `all`, `count` and `filter`: the body binds slot `usize`.
     Quantifier(Quantifier, Box<Expr>, usize, Box<Expr>),
     Not(Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
@@ -31,6 +31,8 @@ pub enum Quantifier {
     Any,
     All,
     Count,
+    /// The items for which the body holds.
+    Filter,
 }
 
 /// A built-in field.

@@ -218,7 +218,7 @@ pub fn method_names(ty: &Ty) -> &'static [&'static str] {
         Ty::Element(_) => &["within", "reaches", "is", "has"],
         Ty::Flow => &["crosses", "has"],
         Ty::Kind => &["supports", "in_scope", "alternatives"],
-        Ty::List(_) => &["any", "all", "count", "contains"],
+        Ty::List(_) => &["any", "all", "count", "filter", "contains"],
         Ty::Data | Ty::Classification | Ty::Boundary => &["has"],
         _ => &[],
     }
