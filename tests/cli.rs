@@ -335,3 +335,130 @@ fn usage_errors_exit_2() {
     let output = threatflow(&["frobnicate"], &repo());
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// A model with one high finding (a privileged actor without MFA) and one info finding.
+const RISKY: &str = "model \"M\" {\n  owner \"t\"\n}\n\nuse serverless\nuse stride\n\nactor admin {\n  privileged on\n}\n";
+
+#[test]
+fn check_prints_findings_and_fails_on_the_chosen_severity() {
+    let dir = with_file("model.flow", RISKY.as_bytes());
+    let output = threatflow(&["check", "--color", "never", "model.flow"], dir.path());
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "no --fail-on: findings alone do not fail"
+    );
+    let text = stdout(&output);
+    assert!(text.contains("── high (1) ──"), "{text}");
+    assert!(
+        text.contains("[SVL-042] high: Privileged actor without MFA"),
+        "{text}"
+    );
+    assert!(text.contains("SVL-042@admin"), "{text}");
+    assert!(
+        text.contains("model.flow: 0 errors, 0 warnings; 2 findings (1 high, 1 info)"),
+        "{text}"
+    );
+
+    for (level, code) in [("critical", 0), ("high", 1), ("low", 1)] {
+        let output = threatflow(&["check", "--fail-on", level, "model.flow"], dir.path());
+        assert_eq!(output.status.code(), Some(code), "--fail-on {level}");
+    }
+    let output = threatflow(
+        &[
+            "check",
+            "--fail-on",
+            "low",
+            "--disable",
+            "SVL-042,STR-005",
+            "model.flow",
+        ],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
+
+#[test]
+fn errors_win_over_findings() {
+    let broken = format!("{RISKY}flow admin -> nowhere\n");
+    let dir = with_file("model.flow", broken.as_bytes());
+    let output = threatflow(&["check", "--fail-on", "info", "model.flow"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn json_findings_have_every_field() {
+    let dir = with_file("model.flow", RISKY.as_bytes());
+    let output = threatflow(&["check", "--format", "json", "model.flow"], dir.path());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let findings = json["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 2);
+    let first = &findings[0];
+    assert_eq!(first["id"], "SVL-042@admin");
+    assert_eq!(first["rule"], "SVL-042");
+    assert_eq!(first["severity"], "high");
+    assert_eq!(first["status"], "active");
+    assert_eq!(first["element"], "admin");
+    assert_eq!(first["stride"][0], "spoofing");
+    assert_eq!(first["location"]["file"], "model.flow");
+    assert_eq!(first["location"]["line"], 8);
+    assert_eq!(first["location"]["column"], 7);
+    assert!(
+        first["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("admin administers")
+    );
+    assert!(first["fix"].as_str().unwrap().contains("MFA"));
+    assert_eq!(first["refs"][0], "CWE-308");
+}
+
+#[test]
+fn rules_lists_the_catalogue() {
+    let output = threatflow(&["rules", "--format", "json"], &repo());
+    assert_eq!(output.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let rules = json["rules"].as_array().expect("rules");
+    assert!(rules.len() >= 60);
+    let first = rules
+        .iter()
+        .find(|r| r["id"] == "SVL-001")
+        .expect("SVL-001");
+    assert_eq!(first["source"], "<stdlib>/serverless.flow");
+    assert_eq!(first["stride"][0], "information_disclosure");
+    assert!(
+        first["title"]
+            .as_str()
+            .unwrap()
+            .contains("customer-managed key")
+    );
+
+    let output = threatflow(&["rules"], &repo());
+    assert!(stdout(&output).contains("SVL-001"));
+
+    let output = threatflow(
+        &["rules", "--model", "examples/orders-api/orders.flow"],
+        &repo(),
+    );
+    assert!(
+        stdout(&output).contains("ORD-001"),
+        "a model's own rules are listed"
+    );
+}
+
+#[test]
+fn explain_prints_a_rules_documentation() {
+    let output = threatflow(&["explain", "SVL-002"], &repo());
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    for part in ["SVL-002:", "What", "Why", "Example", "Fix", "stride"] {
+        assert!(text.contains(part), "{part} missing from {text}");
+    }
+    let output = threatflow(&["explain", "SVL-0002"], &repo());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("did you mean `SVL-002`"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -1,0 +1,288 @@
+//! The threat engine end to end: finding ids are stable under reordering and unrelated edits,
+//! accepted risks match by rule, prefix, element, boundary or `all`, expire against an injected
+//! date, and stale acceptances and unknown disabled rules are reported.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use threatflow::compile::Options;
+use threatflow::findings::Status;
+use threatflow::load::LoadedFile;
+use threatflow::span::FileId;
+use threatflow::{Compilation, compile};
+
+fn compile_text(text: &str, today: time::Date, disabled: &[&str]) -> Compilation {
+    let root = LoadedFile {
+        key: "model.flow".into(),
+        name: "model.flow".into(),
+        bytes: text.as_bytes().to_vec(),
+    };
+    let mut loader = support::DirLoader {
+        base: support::repo_root(),
+    };
+    let options = Options {
+        today,
+        disabled: disabled.iter().map(|s| s.to_string()).collect(),
+    };
+    compile(root, &mut loader, options)
+}
+
+fn date(y: i32, m: u8, d: u8) -> time::Date {
+    time::Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), d).unwrap()
+}
+
+fn codes(c: &Compilation) -> Vec<&'static str> {
+    c.diagnostics.iter().map(|d| d.code.id()).collect()
+}
+
+fn status_of(c: &Compilation, id: &str) -> Status {
+    c.findings
+        .iter()
+        .find(|f| f.id == id)
+        .unwrap_or_else(|| panic!("no finding {id}: {:?}", ids(c)))
+        .status
+}
+
+fn ids(c: &Compilation) -> BTreeSet<String> {
+    c.findings.iter().map(|f| f.id.clone()).collect()
+}
+
+/// A small model with findings of several rules on elements in two boundaries.
+const MODEL: &str = r#"model "Shop" { owner "tests" }
+use stride
+use serverless
+data Order : confidential
+boundary internet : internet {
+  actor visitor
+}
+boundary prod : aws.account {
+  api shop_api : aws.http_api
+  boundary app : zone {
+    function save : aws.lambda
+  }
+  table orders : aws.dynamodb
+}
+flow visitor -> shop_api {
+  data     Order
+  protocol https
+}
+flow shop_api -> save {
+  data Order
+}
+flow save -> orders {
+  data Order
+  ops  write
+}
+"#;
+
+#[test]
+fn the_model_has_the_findings_the_tests_rely_on() {
+    let c = compile_text(MODEL, support::fixed_today(), &[]);
+    assert!(c.diagnostics.is_empty(), "{:?}", codes(&c));
+    let found = ids(&c);
+    for id in [
+        "SVL-030@prod/shop_api",
+        "SVL-034@prod/shop_api",
+        "STR-012@prod/orders",
+        "SVL-071@prod/app/save",
+        "SVL-062@prod/orders",
+    ] {
+        assert!(found.contains(id), "{id} missing from {found:?}");
+    }
+    assert!(c.findings.iter().all(|f| f.status == Status::Active));
+}
+
+#[test]
+fn an_exact_acceptance_covers_one_finding() {
+    let text = format!(
+        "{MODEL}accept SVL-062 on orders {{\n  reason \"Restores come from the nightly export.\"\n  until  2027-01-01\n}}\n"
+    );
+    let c = compile_text(&text, support::fixed_today(), &[]);
+    assert!(c.diagnostics.is_empty(), "{:?}", codes(&c));
+    assert_eq!(status_of(&c, "SVL-062@prod/orders"), Status::Accepted);
+    assert_eq!(status_of(&c, "STR-012@prod/orders"), Status::Active);
+    let note = c
+        .findings
+        .iter()
+        .find(|f| f.id == "SVL-062@prod/orders")
+        .and_then(|f| f.note.clone())
+        .unwrap();
+    assert!(
+        note.contains("2027-01-01") && note.contains("nightly export"),
+        "{note}"
+    );
+}
+
+#[test]
+fn a_prefix_on_all_covers_every_finding_of_those_rules() {
+    let text =
+        format!("{MODEL}accept SVL-* on all {{\n  reason \"Pilot.\"\n  until  2027-01-01\n}}\n");
+    let c = compile_text(&text, support::fixed_today(), &[]);
+    for finding in &c.findings {
+        let expected = if finding.rule.starts_with("SVL-") {
+            Status::Accepted
+        } else {
+            Status::Active
+        };
+        assert_eq!(finding.status, expected, "{}", finding.id);
+    }
+}
+
+#[test]
+fn a_boundary_acceptance_covers_what_is_inside_it() {
+    let text = format!(
+        "{MODEL}accept SVL-071 on app {{\n  reason \"Scanned in CI.\"\n  until  2027-01-01\n}}\n"
+    );
+    let c = compile_text(&text, support::fixed_today(), &[]);
+    assert!(c.diagnostics.is_empty(), "{:?}", codes(&c));
+    assert_eq!(status_of(&c, "SVL-071@prod/app/save"), Status::Accepted);
+}
+
+#[test]
+fn acceptances_expire_after_their_date_and_count_again() {
+    let text = format!(
+        "{MODEL}accept SVL-062 on orders {{\n  reason \"Until the migration.\"\n  until  2026-05-31\n}}\n"
+    );
+    // The day itself is still covered; the day after, the finding is active again.
+    let on_the_day = compile_text(&text, date(2026, 5, 31), &[]);
+    assert_eq!(
+        status_of(&on_the_day, "SVL-062@prod/orders"),
+        Status::Accepted
+    );
+    assert!(on_the_day.diagnostics.is_empty());
+
+    let after = compile_text(&text, date(2026, 6, 1), &[]);
+    assert_eq!(status_of(&after, "SVL-062@prod/orders"), Status::Expired);
+    assert!(Status::Expired.is_open());
+    assert_eq!(codes(&after), ["TF0804"]);
+    let note = after
+        .findings
+        .iter()
+        .find(|f| f.id == "SVL-062@prod/orders")
+        .and_then(|f| f.note.clone())
+        .unwrap();
+    assert!(note.contains("has passed"), "{note}");
+}
+
+#[test]
+fn an_acceptance_that_matches_nothing_is_reported() {
+    let text = format!(
+        "{MODEL}accept SVL-062 on save {{\n  reason \"Wrong element.\"\n  until  2027-01-01\n}}\n"
+    );
+    let c = compile_text(&text, support::fixed_today(), &[]);
+    assert_eq!(codes(&c), ["TF0809"]);
+    assert_eq!(status_of(&c, "SVL-062@prod/orders"), Status::Active);
+}
+
+#[test]
+fn rules_can_be_disabled_by_option_and_in_the_model() {
+    let c = compile_text(MODEL, support::fixed_today(), &["SVL-06*", "STR-012"]);
+    assert!(c.diagnostics.is_empty(), "{:?}", codes(&c));
+    assert!(
+        c.findings
+            .iter()
+            .all(|f| !f.rule.starts_with("SVL-06") && f.rule != "STR-012")
+    );
+    assert!(c.findings.iter().any(|f| f.rule == "SVL-030"));
+
+    let in_model = MODEL.replace(
+        "model \"Shop\" { owner \"tests\" }",
+        "model \"Shop\" {\n  owner   \"tests\"\n  disable \"SVL-030\", \"NOPE-1\"\n}",
+    );
+    let c = compile_text(&in_model, support::fixed_today(), &["XYZ-*"]);
+    assert!(c.findings.iter().all(|f| f.rule != "SVL-030"));
+    assert_eq!(codes(&c), ["TF0811", "TF0811"]);
+}
+
+#[test]
+fn finding_ids_survive_unrelated_edits() {
+    let before = ids(&compile_text(MODEL, support::fixed_today(), &[]));
+    let edited = MODEL.replace(
+        "  table orders : aws.dynamodb\n",
+        "  table orders : aws.dynamodb\n  queue audit : aws.sqs\n",
+    ) + "flow save -> audit {\n  data Order\n}\n";
+    let after = ids(&compile_text(&edited, support::fixed_today(), &[]));
+    let lost: Vec<&String> = before.difference(&after).collect();
+    assert!(lost.is_empty(), "ids lost by an unrelated edit: {lost:?}");
+}
+
+/// A tiny deterministic generator, so the shuffles are the same on every run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+/// The top-level declarations of a file, each with the comments before it.
+fn declarations(text: &str) -> Vec<String> {
+    let parsed = threatflow::syntax::parse(FileId(0), text);
+    assert!(parsed.diagnostics.is_empty());
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    for item in &parsed.file.items {
+        let end = item.span().end as usize;
+        chunks.push(text[start..end].trim().to_string());
+        start = end;
+    }
+    let rest = text[start..].trim();
+    if !rest.is_empty() {
+        chunks.last_mut().unwrap().push_str(&format!("\n{rest}"));
+    }
+    chunks
+}
+
+#[test]
+fn shuffling_declarations_keeps_every_finding_id() {
+    let examples = [
+        "examples/orders-api/orders.flow",
+        "examples/upload-pipeline/upload.flow",
+        "examples/multi-account/platform.flow",
+    ];
+    for example in examples {
+        let path = support::repo_root().join(example);
+        let base = path.parent().unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let original = support::compile_bytes(base, &name, text.clone().into_bytes());
+        let expected: Vec<(String, String)> = summary(&original);
+        assert!(!expected.is_empty(), "{example} has findings to compare");
+        let chunks = declarations(&text);
+        let mut random = Lcg(example.len() as u64);
+        for round in 0..25 {
+            let mut shuffled = chunks.clone();
+            for i in (1..shuffled.len()).rev() {
+                let j = random.below(i + 1);
+                shuffled.swap(i, j);
+            }
+            let reordered =
+                support::compile_bytes(Path::new(base), &name, shuffled.join("\n\n").into_bytes());
+            assert!(
+                !reordered.has_errors(),
+                "{example} round {round}: reordering produced errors"
+            );
+            assert_eq!(
+                summary(&reordered),
+                expected,
+                "{example} round {round}: findings changed"
+            );
+        }
+    }
+}
+
+/// Each finding's id with its severity and status, in id order.
+fn summary(c: &Compilation) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = c
+        .findings
+        .iter()
+        .map(|f| (f.id.clone(), format!("{:?} {:?}", f.severity, f.status)))
+        .collect();
+    out.sort();
+    out
+}
