@@ -118,3 +118,78 @@ fn the_readme_example_checks_clean() {
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(compilation.model.flows.len(), 3);
 }
+
+/// The rule ids `docs/coverage.md` names.
+fn coverage_rule_ids(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let mut ids = Vec::new();
+    for i in 0..bytes.len().saturating_sub(6) {
+        let word = &bytes[i..i + 7];
+        let boundary = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        if boundary
+            && word[..3].iter().all(u8::is_ascii_uppercase)
+            && word[3] == b'-'
+            && word[4..].iter().all(u8::is_ascii_digit)
+        {
+            ids.push(String::from_utf8_lossy(word).into_owned());
+        }
+    }
+    ids
+}
+
+#[test]
+fn the_coverage_map_names_real_rules() {
+    let coverage = std::fs::read_to_string(repo().join("docs/coverage.md")).unwrap();
+    let root = threatflow::load::LoadedFile {
+        key: "<catalogue>".into(),
+        name: "<catalogue>".into(),
+        bytes: threatflow::stdlib::everything().into_bytes(),
+    };
+    let catalogue = threatflow::compile(
+        root,
+        &mut threatflow::load::NoFiles,
+        threatflow::compile::Options::new(support::fixed_today()),
+    );
+    let known: Vec<&str> = catalogue.rules.iter().map(|r| r.id.as_str()).collect();
+    let named = coverage_rule_ids(&coverage);
+    assert!(named.len() > 100);
+    for id in named {
+        assert!(
+            known.contains(&id.as_str()),
+            "coverage.md names `{id}`, which is no rule"
+        );
+    }
+}
+
+#[test]
+fn the_coverage_map_lists_every_reference_rule() {
+    let reference = repo().join("../shared/reference");
+    if !reference.exists() {
+        eprintln!(
+            "skipped: ../shared/reference is not here (a fresh clone); the rule ids above are still checked"
+        );
+        return;
+    }
+    let coverage = std::fs::read_to_string(repo().join("docs/coverage.md")).unwrap();
+    for (file, what) in [
+        ("threagile_rules.txt", "Threagile rule"),
+        ("mstmt_sdl_core_threat_types.txt", "TMT threat type"),
+    ] {
+        let text = std::fs::read_to_string(reference.join(file)).unwrap();
+        for line in text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        {
+            let id = line.split('|').next().unwrap().trim();
+            let listed = coverage.lines().filter(|l| l.starts_with("| ")).any(|l| {
+                l[2..]
+                    .split(" |")
+                    .next()
+                    .unwrap()
+                    .split(", ")
+                    .any(|c| c == id)
+            });
+            assert!(listed, "docs/coverage.md does not map the {what} `{id}`");
+        }
+    }
+}
