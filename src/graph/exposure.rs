@@ -46,15 +46,22 @@ fn flow_authenticates(flow: &Flow) -> bool {
     }
 }
 
+/// A state of the search: an element, and whether the caller was authenticated on the way.
+type State = (ElementId, bool);
+
+/// Each element's exposure, and the path the internet reaches it by (the elements before it,
+/// from the internet side; empty when it is not reached).
 pub fn compute(
     model: &Model,
     graph: &DiGraph<ElementId, FlowIndex>,
     chains: &[Vec<BoundaryId>],
     authenticates: &[bool],
-) -> Vec<Exposure> {
+) -> (Vec<Exposure>, Vec<Vec<ElementId>>) {
     let n = model.elements.len();
     // seen[i][0]: reached without authentication; seen[i][1]: reached after authentication.
     let mut seen = vec![[false; 2]; n];
+    // The state each state was first reached from.
+    let mut parent: Vec<[Option<State>; 2]> = vec![[None; 2]; n];
     let mut queue = VecDeque::new();
     for (index, chain) in chains.iter().enumerate() {
         let on_internet = chain
@@ -73,11 +80,13 @@ pub fn compute(
             let slot = &mut seen[target.index()][next as usize];
             if !*slot {
                 *slot = true;
+                parent[target.index()][next as usize] = Some((at, authed));
                 queue.push_back((target, next));
             }
         }
     }
-    seen.iter()
+    let exposure: Vec<Exposure> = seen
+        .iter()
         .zip(chains)
         .map(|(reached, chain)| {
             let on_internet = chain
@@ -94,5 +103,25 @@ pub fn compute(
                 Exposure::Internal
             }
         })
-        .collect()
+        .collect();
+    let paths = exposure
+        .iter()
+        .enumerate()
+        .map(|(index, exposure)| {
+            let state = match exposure {
+                Exposure::Open => (ElementId(index as u32), false),
+                Exposure::Authenticated => (ElementId(index as u32), true),
+                Exposure::Internal => return Vec::new(),
+            };
+            let mut path = Vec::new();
+            let mut at = parent[index][state.1 as usize];
+            while let Some((element, authed)) = at {
+                path.push(element);
+                at = parent[element.index()][authed as usize];
+            }
+            path.reverse();
+            path
+        })
+        .collect();
+    (exposure, paths)
 }

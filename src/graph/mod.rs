@@ -39,6 +39,9 @@ pub struct Graph<'m> {
     /// The data that flows into or out of each element, in declaration order.
     pub data: Vec<Vec<DataId>>,
     pub exposure: Vec<Exposure>,
+    /// For each exposed element, the elements the internet reaches it through, starting on the
+    /// internet side (one shortest path).
+    pub exposure_paths: Vec<Vec<ElementId>>,
     /// Whether each element checks who calls it (an authorizer, required sign-in…).
     pub authenticates: Vec<bool>,
 }
@@ -78,7 +81,7 @@ impl<'m> Graph<'m> {
             .iter()
             .map(|e| exposure::authenticates(model, e))
             .collect::<Vec<_>>();
-        let exposure = exposure::compute(model, &graph, &chains, &authenticates);
+        let (exposure, exposure_paths) = exposure::compute(model, &graph, &chains, &authenticates);
         Graph {
             model,
             graph,
@@ -86,6 +89,7 @@ impl<'m> Graph<'m> {
             crossings,
             data,
             exposure,
+            exposure_paths,
             authenticates,
         }
     }
@@ -112,24 +116,28 @@ impl<'m> Graph<'m> {
         data.iter().map(|d| level(self.model, *d)).max()
     }
 
-    /// Whether some flow path leads from `from` to an element for which `target` holds.
-    pub fn reaches(&self, from: ElementId, target: impl Fn(ElementId) -> bool) -> bool {
-        let mut seen = vec![false; self.model.elements.len()];
-        let mut stack = vec![node(from)];
-        seen[from.index()] = true;
+    /// For every element, whether a path of one or more flows leads from it to an element for
+    /// which `target` holds: one backward search from all targets, linear in the graph.
+    pub fn can_reach(&self, target: impl Fn(ElementId) -> bool) -> Vec<bool> {
+        let mut marked = vec![false; self.model.elements.len()];
+        let mut stack: Vec<NodeIndex> = self
+            .graph
+            .node_indices()
+            .filter(|n| target(self.graph[*n]))
+            .collect();
         while let Some(at) = stack.pop() {
-            for next in self.graph.neighbors(at) {
-                let id = self.graph[next];
-                if target(id) {
-                    return true;
-                }
-                if !seen[id.index()] {
-                    seen[id.index()] = true;
-                    stack.push(next);
+            for previous in self
+                .graph
+                .neighbors_directed(at, petgraph::Direction::Incoming)
+            {
+                let id = self.graph[previous];
+                if !marked[id.index()] {
+                    marked[id.index()] = true;
+                    stack.push(previous);
                 }
             }
         }
-        false
+        marked
     }
 }
 
@@ -199,3 +207,6 @@ fn element_data(model: &Model, graph: &DiGraph<ElementId, FlowIndex>) -> Vec<Vec
     }
     sets.into_iter().map(|s| s.into_iter().collect()).collect()
 }
+
+#[cfg(test)]
+mod tests;

@@ -8,6 +8,7 @@ use super::ir::{Expr, Field, Method, Quantifier, Target};
 use crate::graph::{Exposure, FlowIndex, Graph};
 use crate::model::*;
 use crate::syntax::ast::BinaryOp;
+use std::collections::HashMap;
 
 /// A runtime value.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,13 +84,17 @@ pub fn from_attr(value: &AttrValue) -> Value {
     }
 }
 
+/// Which elements reach a target, computed once per target for a whole evaluation.
+pub type ReachCache = HashMap<Target, Vec<bool>>;
+
 /// Evaluates expressions over one graph.
-pub struct Evaluator<'g, 'm> {
+pub struct Evaluator<'g, 'm, 'c> {
     pub graph: &'g Graph<'m>,
     pub env: Vec<Value>,
+    pub reach: &'c mut ReachCache,
 }
 
-impl Evaluator<'_, '_> {
+impl Evaluator<'_, '_, '_> {
     pub fn eval(&mut self, expr: &Expr) -> Value {
         match expr {
             Expr::Bool(b) => Value::Bool(*b),
@@ -201,6 +206,12 @@ impl Evaluator<'_, '_> {
                         .map_or(Value::Int(-1), Value::Int),
                     Field::Exposed => Value::Bool(graph.exposure[e.index()] != Exposure::Internal),
                     Field::ExposedOpen => Value::Bool(graph.exposure[e.index()] == Exposure::Open),
+                    Field::ExposedVia => list(
+                        graph.exposure_paths[e.index()]
+                            .iter()
+                            .map(|p| Value::Element(*p))
+                            .collect(),
+                    ),
                     Field::Authenticates => Value::Bool(graph.authenticates[e.index()]),
                     _ => Value::Absent,
                 }
@@ -287,7 +298,10 @@ impl Evaluator<'_, '_> {
                 .any(|b| boundary_matches(model, *b, *target)),
             (Value::Element(e), Method::Is(target)) => element_matches(model, *e, *target),
             (Value::Element(e), Method::Reaches(target)) => {
-                graph.reaches(*e, |other| element_matches(model, other, *target))
+                let reaching = self.reach.entry(*target).or_insert_with(|| {
+                    graph.can_reach(|other| element_matches(model, other, *target))
+                });
+                reaching[e.index()]
             }
             (Value::Flow(f), Method::CrossesTarget(target)) => {
                 let (leaves, enters) = &graph.crossings[*f];

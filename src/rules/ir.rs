@@ -54,6 +54,7 @@ pub enum Field {
     Level,
     Exposed,
     ExposedOpen,
+    ExposedVia,
     Authenticates,
     // Flows.
     Source,
@@ -73,7 +74,7 @@ pub enum Field {
 }
 
 /// What `within`, `crosses`, `reaches` and `is` compare against.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Target {
     Kind(KindId),
     Role(RoleId),

@@ -183,6 +183,7 @@ pub fn evaluate(
 ) -> Vec<Hit> {
     let model = graph.model;
     let mut hits = Vec::new();
+    let mut reach = eval::ReachCache::new();
     for (index, rule) in rules.iter().enumerate() {
         if skip(rule) {
             continue;
@@ -203,6 +204,7 @@ pub fn evaluate(
             let mut evaluator = Evaluator {
                 graph,
                 env: vec![value],
+                reach: &mut reach,
             };
             if !evaluator.eval(&rule.condition).truthy() {
                 continue;

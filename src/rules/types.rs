@@ -172,6 +172,7 @@ pub fn fields(model: &Model, ty: &Ty) -> Vec<(&'static str, Field, Ty)> {
             ("level", Field::Level, Ty::Int),
             ("exposed", Field::Exposed, Ty::Bool),
             ("exposed_open", Field::ExposedOpen, Ty::Bool),
+            ("exposed_via", Field::ExposedVia, list(any_element())),
             ("authenticates", Field::Authenticates, Ty::Bool),
         ],
         Ty::Flow => vec![
