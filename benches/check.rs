@@ -1,7 +1,8 @@
 //! `check` time: the bundled examples and generated models of thousands of elements.
 //!
 //! Run with `cargo bench --bench check`. Each case is compiled repeatedly (parse, load the
-//! standard library, resolve) and the median wall time is printed.
+//! standard library, resolve, build the graph, run the stride and serverless rules, apply
+//! accepted risks) and the median wall time is printed with the diagnostics and findings.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -26,7 +27,9 @@ impl Loader for DirLoader {
 /// A model with `services` Lambda functions, each with its own table, queue and key, in ten
 /// accounts, and four flows per service.
 fn generated(services: usize) -> String {
-    let mut text = String::from("model \"Generated\" { owner \"bench\" }\nuse aws\n");
+    let mut text = String::from(
+        "model \"Generated\" { owner \"bench\" }\nuse aws\nuse stride\nuse serverless\n",
+    );
     text.push_str("data Order : confidential\ndata Event : internal\n");
     text.push_str("boundary internet : internet { actor customer }\n");
     for account in 0..10 {
@@ -73,6 +76,7 @@ fn measure(name: &str, base: &Path, file: &str, bytes: &[u8], runs: usize) {
     let today = time::Date::from_calendar_date(2026, time::Month::June, 1).unwrap();
     let mut times: Vec<Duration> = Vec::with_capacity(runs);
     let mut errors = 0;
+    let mut findings = 0;
     for _ in 0..runs {
         let root = LoadedFile {
             key: file.to_string(),
@@ -87,12 +91,13 @@ fn measure(name: &str, base: &Path, file: &str, bytes: &[u8], runs: usize) {
         );
         times.push(started.elapsed());
         errors = compilation.diagnostics.len();
+        findings = compilation.findings.len();
         std::hint::black_box(&compilation);
     }
     times.sort();
     let median = times[times.len() / 2];
     println!(
-        "{name:<34} {:>8} bytes  median {:>9.3} ms  min {:>9.3} ms  ({errors} diagnostics, {runs} runs)",
+        "{name:<38} {:>8} bytes  median {:>9.3} ms  min {:>9.3} ms  ({errors} diagnostics, {findings} findings, {runs} runs)",
         bytes.len(),
         median.as_secs_f64() * 1e3,
         times[0].as_secs_f64() * 1e3,
