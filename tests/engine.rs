@@ -286,3 +286,13 @@ fn summary(c: &Compilation) -> Vec<(String, String)> {
     out.sort();
     out
 }
+
+#[test]
+fn an_acceptance_without_a_date_holds_but_is_warned_about() {
+    let text = format!(
+        "{MODEL}accept SVL-062 on orders {{\n  reason \"Restores come from exports.\"\n  owner  \"data-team\"\n}}\n"
+    );
+    let c = compile_text(&text, support::fixed_today(), &[]);
+    assert_eq!(codes(&c), ["TF0812"]);
+    assert_eq!(status_of(&c, "SVL-062@prod/orders"), Status::Accepted);
+}

@@ -97,6 +97,7 @@ codes! {
     AcceptUnused = "TF0809", "accepted risk matches no finding";
     RuleWithoutSeverity = "TF0810", "rule without a severity";
     UnknownDisabledRule = "TF0811", "disabled rule does not exist";
+    AcceptWithoutExpiry = "TF0812", "accepted risk never expires";
 }
 
 impl Serialize for Code {

@@ -13,8 +13,8 @@ pub fn apply_accepts(findings: &mut [Finding], graph: &Graph, today: &str) -> Ve
     let mut diagnostics = Vec::new();
     for accept in &model.accepts {
         let until = match accept.attrs.get("until") {
-            Some(AttrValue::Date(date)) => date.clone(),
-            _ => continue,
+            Some(AttrValue::Date(date)) => Some(date.clone()),
+            _ => None,
         };
         let reason = match accept.attrs.get("reason") {
             Some(AttrValue::Str(reason)) => reason.clone(),
@@ -24,7 +24,7 @@ pub fn apply_accepts(findings: &mut [Finding], graph: &Graph, today: &str) -> Ve
             Some(AttrValue::Str(ticket)) => format!(" [{ticket}]"),
             _ => String::new(),
         };
-        let expired = until.as_str() < today;
+        let expired = until.as_deref().is_some_and(|until| until < today);
         let mut matched = 0;
         for finding in findings.iter_mut() {
             if finding.status != Status::Active
@@ -34,11 +34,15 @@ pub fn apply_accepts(findings: &mut [Finding], graph: &Graph, today: &str) -> Ve
                 continue;
             }
             matched += 1;
+            let until = until.as_deref().unwrap_or("");
             if expired {
                 finding.status = Status::Expired;
                 finding.note = Some(format!(
                     "accepted until {until}{ticket}, which has passed: {reason}"
                 ));
+            } else if until.is_empty() {
+                finding.status = Status::Accepted;
+                finding.note = Some(format!("accepted with no end date{ticket}: {reason}"));
             } else {
                 finding.status = Status::Accepted;
                 finding.note = Some(format!("accepted until {until}{ticket}: {reason}"));

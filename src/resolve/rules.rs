@@ -269,6 +269,20 @@ fn accept(r: &mut Resolver, decl: &ast::AcceptDecl) {
     };
     let schema = Schema::of(r.model.kind(kind), false);
     let attrs = values::attributes(r, &schema, &decl.block.attributes, &decl.rule);
+    let until_written = decl.block.attributes.iter().any(|a| a.key.name == "until");
+    if !until_written && attrs.get("reason").is_some() {
+        r.report(
+            Diagnostic::warning(
+                Code::AcceptWithoutExpiry,
+                format!(
+                    "the acceptance of {} on `{}` never expires",
+                    decl.rule.name, decl.target.name
+                ),
+            )
+            .with_primary(decl.rule.span.to(decl.target.span), "no `until`")
+            .with_help("add `until YYYY-MM-DD`: the date the risk must be reviewed again"),
+        );
+    }
     if let Some(AttrValue::Date(until)) = attrs.get("until") {
         let today = r.options.today.to_string();
         if *until < today {
