@@ -143,3 +143,19 @@ fn declarations_that_bend_the_vocabulary_are_diagnosed() {
         }
     }
 }
+
+#[test]
+fn deeply_nested_placeholders_are_refused_without_overflowing() {
+    let deep = format!("{}p{}", "(".repeat(100_000), ")".repeat(100_000));
+    let text = format!(
+        "model \"M\" {{ owner \"t\" }}\nrule ORD-001 \"x\" {{\n  for process p\n  where p.exposed\n  stride spoofing\n  severity low\n  message \"{{{deep}}}\"\n}}\n"
+    );
+    let compilation = support::compile_bytes(&support::repo_root(), "deep.flow", text.into_bytes());
+    let codes: Vec<&str> = compilation
+        .diagnostics
+        .iter()
+        .map(|d| d.code.id())
+        .collect();
+    assert_eq!(codes, ["TF0808"]);
+    assert!(compilation.diagnostics[0].message.chars().count() < 80);
+}

@@ -62,7 +62,14 @@ impl Template {
             let inner_span = located.map_or(span, |start| {
                 Span::new(span.file, start, start + inner.len())
             });
-            match crate::syntax::parse_placeholder(span.file, inner, inner_span.start as usize) {
+            // Strings are not depth-checked by the lexical pre-pass; the parser's recursion must
+            // stay bounded here too.
+            let parsed = if nesting(inner) > crate::syntax::MAX_NESTING {
+                None
+            } else {
+                crate::syntax::parse_placeholder(span.file, inner, inner_span.start as usize)
+            };
+            match parsed {
                 Some(expr) => match checker.value(&expr) {
                     Some(checked) => {
                         if !literal.is_empty() {
@@ -74,7 +81,7 @@ impl Template {
                 },
                 None => {
                     checker.diagnostics.push(
-                        Diagnostic::error(Code::RulePlaceholder, format!("`{{{inner}}}` is not an expression"))
+                        Diagnostic::error(Code::RulePlaceholder, format!("`{{{}}}` is not an expression", shortened(inner)))
                             .with_primary(inner_span, "not an expression")
                             .with_help("a placeholder holds an expression such as `{s}`, `{s.data}` or `{f.source.kind}`; write `{{` for a literal brace"),
                     );
@@ -103,6 +110,32 @@ impl Template {
         }
         out
     }
+}
+
+/// `text`, cut to a length a message can show.
+fn shortened(text: &str) -> String {
+    const LIMIT: usize = 40;
+    match text.char_indices().nth(LIMIT) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// The deepest bracket nesting in `text`.
+fn nesting(text: &str) -> usize {
+    let mut depth: usize = 0;
+    let mut deepest = 0;
+    for c in text.chars() {
+        match c {
+            '(' | '[' | '{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 fn placeholder_error(span: Span, what: &str) -> Diagnostic {
