@@ -33,11 +33,14 @@
 
 pub mod compile;
 pub mod diagnostic;
+pub mod diagram;
+pub mod escape;
 pub mod findings;
 pub mod format;
 pub mod graph;
 pub mod load;
 pub mod model;
+pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod source;

@@ -15,6 +15,26 @@ fn main() {
             fail_on,
             disable,
         } => cli::check::run(&files, format, color, fail_on, &disable),
+        Command::Report {
+            file,
+            format,
+            output,
+            templates,
+            disable,
+        } => cli::render::report(
+            &file,
+            format,
+            output.as_deref(),
+            templates.as_deref(),
+            &disable,
+        ),
+        Command::Diagram {
+            file,
+            format,
+            output,
+            boundary,
+            no_findings,
+        } => cli::render::diagram(&file, format, output.as_deref(), boundary, no_findings),
         Command::Rules { model, format } => cli::rules::list(model.as_deref(), format),
         Command::Explain { rule, model } => cli::rules::explain(&rule, model.as_deref()),
         Command::Fmt {

@@ -37,6 +37,44 @@ pub enum Command {
         #[arg(long, value_delimiter = ',')]
         disable: Vec<String>,
     },
+    /// Write the threat report of a model for design reviews and CI.
+    ///
+    /// Exit status: 2 when the model has errors (no report is written), else 0.
+    Report {
+        /// The model file.
+        file: PathBuf,
+        /// The report format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+        format: ReportFormat,
+        /// Where to write the report (written atomically); standard output when absent.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+        /// A directory with templates (report.md.tera, report.html.tera) replacing the built-in ones.
+        #[arg(long)]
+        templates: Option<PathBuf>,
+        /// Do not run these rules: ids or prefixes such as `SVL-*`.
+        #[arg(long, value_delimiter = ',')]
+        disable: Vec<String>,
+    },
+    /// Draw the data-flow diagram of a model, trust boundaries as nested boxes.
+    ///
+    /// Exit status: 2 when the model has errors or the boundary does not exist, else 0.
+    Diagram {
+        /// The model file.
+        file: PathBuf,
+        /// The diagram format.
+        #[arg(long, value_enum, default_value_t = DiagramFormat::Svg)]
+        format: DiagramFormat,
+        /// Where to write the diagram (written atomically); standard output when absent.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+        /// Draw only this boundary and what is inside it.
+        #[arg(long)]
+        boundary: Option<String>,
+        /// Leave off the marks for each element's highest finding severity.
+        #[arg(long)]
+        no_findings: bool,
+    },
     /// List every rule: the standard library's and the model's own.
     Rules {
         /// A model whose own rules should be listed too.
@@ -78,6 +116,21 @@ pub enum Command {
 pub enum Format {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Md,
+    Html,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiagramFormat {
+    Svg,
+    Dot,
+    Mermaid,
 }
 
 /// The lowest severity that fails `check`.

@@ -1,6 +1,6 @@
 //! Reading model files from disk: the root file given on the command line and the files it uses.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use threatflow::load::{LoadedFile, Loader};
 
 /// Reads a file, explaining failures in a sentence ("is a directory", "No such file…").
@@ -47,4 +47,23 @@ impl Loader for FsLoader {
 /// Today's date in UTC, for expiring accepted risks.
 pub fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
+}
+
+/// Writes a file atomically: a sibling temporary file, then a rename over the target, so an
+/// interrupted or failed run never leaves a half-written file. An existing file keeps its
+/// permissions.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".threatflow.tmp");
+    let temporary = PathBuf::from(temporary);
+    let result = std::fs::write(&temporary, bytes).and_then(|()| {
+        if let Ok(meta) = std::fs::metadata(path) {
+            std::fs::set_permissions(&temporary, meta.permissions())?;
+        }
+        std::fs::rename(&temporary, path)
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result.map_err(|e| describe(&e))
 }

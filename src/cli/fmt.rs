@@ -6,7 +6,6 @@
 use super::args::Color;
 use super::check::EXIT_ERRORS;
 use super::{files, output};
-use std::path::Path;
 use std::path::PathBuf;
 use threatflow::diagnostic::{Code, Diagnostic};
 use threatflow::format::{FormatError, format};
@@ -68,7 +67,7 @@ pub fn run(paths: &[PathBuf], write: bool, check: bool, color: Color) -> i32 {
                 status = status.max(EXIT_UNFORMATTED);
             }
         } else if write {
-            if !unchanged && let Err(reason) = replace(path, &formatted) {
+            if !unchanged && let Err(reason) = files::write_atomically(path, formatted.as_bytes()) {
                 eprintln!("{name}: cannot write: {reason}");
                 status = EXIT_ERRORS;
             }
@@ -77,21 +76,4 @@ pub fn run(paths: &[PathBuf], write: bool, check: bool, color: Color) -> i32 {
         }
     }
     status
-}
-
-/// Replaces the file's contents atomically: write a sibling temporary file, then rename it.
-fn replace(path: &Path, text: &str) -> Result<(), String> {
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".threatflow-fmt.tmp");
-    let temporary = PathBuf::from(temporary);
-    let result = std::fs::write(&temporary, text).and_then(|()| {
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&temporary, meta.permissions())?;
-        }
-        std::fs::rename(&temporary, path)
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    result.map_err(|e| e.to_string())
 }

@@ -5,4 +5,5 @@ pub mod check;
 pub mod files;
 pub mod fmt;
 pub mod output;
+pub mod render;
 pub mod rules;

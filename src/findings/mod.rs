@@ -82,7 +82,7 @@ pub fn element_path(graph: &Graph, element: ElementId) -> String {
 
 /// The stable names of every flow: `source->target`, then `#label` (or `#2`, `#3`, … in
 /// declaration order) when several flows join the same two elements.
-fn flow_paths(graph: &Graph) -> Vec<String> {
+pub fn flow_paths(graph: &Graph) -> Vec<String> {
     let model = graph.model;
     let mut per_pair: BTreeMap<(ElementId, ElementId), usize> = BTreeMap::new();
     for flow in &model.flows {

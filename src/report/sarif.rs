@@ -1,0 +1,135 @@
+//! SARIF 2.1.0 for GitHub code scanning: one run, the rules as the driver's rule descriptors
+//! (with help text from their documentation), one result per finding located at its element's
+//! line and column, the stable finding id as the partial fingerprint, accepted risks as
+//! in-source suppressions.
+
+use super::ReportView;
+use crate::findings::Status;
+use crate::rules::CompiledRule;
+use crate::rules::severity::Severity;
+use serde_json::{Value, json};
+
+/// SARIF's level for a severity.
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+/// GitHub's `security-severity` score for a severity.
+fn score(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "0.5",
+    }
+}
+
+fn rule_descriptor(rule: &CompiledRule) -> Value {
+    let default = match rule.severity {
+        crate::rules::severity::SeverityRule::Fixed(s) => s,
+        crate::rules::severity::SeverityRule::Matrix { .. } => Severity::Medium,
+    };
+    let mut help = String::new();
+    for (heading, text) in [
+        ("What", &rule.what),
+        ("Why", &rule.why),
+        ("Fix", &rule.fix_text),
+        ("Example", &rule.example),
+    ] {
+        if let Some(text) = text {
+            help.push_str(&format!("{heading}: {text}\n"));
+        }
+    }
+    if !rule.refs.is_empty() {
+        help.push_str(&format!("References: {}\n", rule.refs.join(", ")));
+    }
+    let mut tags: Vec<String> = vec!["security".to_string(), "threat-model".to_string()];
+    tags.extend(rule.stride.iter().cloned());
+    json!({
+        "id": rule.id,
+        "name": rule.id.replace('-', ""),
+        "shortDescription": { "text": rule.title },
+        "fullDescription": { "text": rule.what.clone().unwrap_or_else(|| rule.title.clone()) },
+        "help": { "text": help },
+        "defaultConfiguration": { "level": level(default) },
+        "properties": {
+            "tags": tags,
+            "security-severity": score(default),
+        },
+    })
+}
+
+pub fn render(view: &ReportView, rules: &[CompiledRule]) -> String {
+    let mut used: Vec<&CompiledRule> = rules
+        .iter()
+        .filter(|r| view.findings.iter().any(|f| f.rule == r.id))
+        .collect();
+    used.sort_by(|a, b| a.id.cmp(&b.id));
+    let descriptors: Vec<Value> = used.iter().map(|r| rule_descriptor(r)).collect();
+    let results: Vec<Value> = view
+        .findings
+        .iter()
+        .map(|finding| {
+            let index = used.iter().position(|r| r.id == finding.rule);
+            let mut message = finding.message.clone();
+            if let Some(fix) = &finding.fix {
+                message.push_str(&format!(" Fix: {fix}"));
+            }
+            let mut result = json!({
+                "ruleId": finding.rule,
+                "level": level(finding.severity),
+                "message": { "text": message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": finding.location.file },
+                        "region": {
+                            "startLine": finding.location.line,
+                            "startColumn": finding.location.column,
+                        },
+                    },
+                    "logicalLocations": [{ "name": finding.element, "kind": "element" }],
+                }],
+                "partialFingerprints": { "threatflowFindingId/v1": finding.id },
+                "properties": {
+                    "severity": finding.severity.as_str(),
+                    "security-severity": score(finding.severity),
+                    "stride": finding.stride,
+                    "status": finding.status,
+                },
+            });
+            if let Some(index) = index {
+                result["ruleIndex"] = json!(index);
+            }
+            if finding.status == Status::Accepted {
+                result["suppressions"] = json!([{
+                    "kind": "inSource",
+                    "justification": finding.note.clone().unwrap_or_default(),
+                }]);
+            }
+            result
+        })
+        .collect();
+    let document = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "threatflow",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": descriptors,
+                },
+            },
+            "results": results,
+            "columnKind": "unicodeCodePoints",
+        }],
+    });
+    let mut text = serde_json::to_string_pretty(&document).expect("SARIF serializes");
+    text.push('\n');
+    text
+}
