@@ -462,3 +462,169 @@ fn explain_prints_a_rules_documentation() {
         stderr(&output)
     );
 }
+
+#[test]
+fn report_writes_each_format_to_a_file_or_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = repo().join("examples/orders-api/orders.flow");
+    for (format, starts) in [
+        ("md", "# Threat model: Orders"),
+        ("html", "<!DOCTYPE html>"),
+        ("json", "{"),
+        ("sarif", "{"),
+    ] {
+        let out = dir.path().join(format!("report.{format}"));
+        let output = threatflow(
+            &[
+                "report",
+                "--format",
+                format,
+                "-o",
+                out.to_str().unwrap(),
+                model.to_str().unwrap(),
+            ],
+            dir.path(),
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{format}: {}",
+            stderr(&output)
+        );
+        let written = std::fs::read_to_string(&out).unwrap();
+        assert!(written.starts_with(starts), "{format}");
+        let printed = threatflow(
+            &["report", "--format", format, model.to_str().unwrap()],
+            dir.path(),
+        );
+        assert_eq!(stdout(&printed), written, "{format}: stdout and file agree");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_model_with_errors_gets_no_report_and_no_file() {
+    let dir = with_file("model.flow", b"flow a -> b\n");
+    std::fs::write(dir.path().join("old.md"), "keep me").unwrap();
+    let output = threatflow(&["report", "-o", "old.md", "model.flow"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("not rendered"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("old.md")).unwrap(),
+        "keep me"
+    );
+    let output = threatflow(&["diagram", "-o", "new.svg", "model.flow"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!dir.path().join("new.svg").exists());
+}
+
+#[test]
+fn an_unwritable_output_is_an_error_without_a_partial_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = repo().join("examples/orders-api/orders.flow");
+    let output = threatflow(
+        &[
+            "report",
+            "-o",
+            "missing/dir/report.md",
+            model.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("cannot write"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!dir.path().join("missing").exists());
+}
+
+#[test]
+fn templates_can_be_replaced() {
+    let dir = with_file(
+        "report.md.tera",
+        b"Custom: {{ model.name | md }} has {{ summary.open }} open\n",
+    );
+    let model = repo().join("examples/orders-api/orders.flow");
+    let output = threatflow(
+        &["report", "--templates", ".", model.to_str().unwrap()],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "Custom: Orders has 7 open\n");
+
+    std::fs::write(dir.path().join("report.md.tera"), "{{ unclosed").unwrap();
+    let output = threatflow(
+        &[
+            "report",
+            "--templates",
+            ".",
+            "-o",
+            "out.md",
+            model.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("cannot render the report"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!dir.path().join("out.md").exists());
+}
+
+#[test]
+fn diagrams_draw_one_boundary_and_can_leave_marks_off() {
+    let model = repo().join("examples/orders-api/orders.flow");
+    let model = model.to_str().unwrap();
+    let all = threatflow(&["diagram", "--format", "dot", model], &repo());
+    assert_eq!(all.status.code(), Some(0));
+    assert!(stdout(&all).contains("subgraph cluster_"));
+    assert!(stdout(&all).contains("⚠ low"));
+
+    let plain = threatflow(
+        &["diagram", "--format", "dot", "--no-findings", model],
+        &repo(),
+    );
+    assert!(!stdout(&plain).contains('⚠'));
+
+    let vpc = threatflow(
+        &[
+            "diagram",
+            "--format",
+            "mermaid",
+            "--boundary",
+            "app_vpc",
+            model,
+        ],
+        &repo(),
+    );
+    assert_eq!(vpc.status.code(), Some(0), "{}", stderr(&vpc));
+    let text = stdout(&vpc);
+    assert!(
+        text.contains("create_order") && !text.contains("Customer accounts"),
+        "{text}"
+    );
+
+    let missing = threatflow(&["diagram", "--boundary", "app_vcp", model], &repo());
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("did you mean `app_vpc`"),
+        "{}",
+        stderr(&missing)
+    );
+
+    let svg = threatflow(&["diagram", model], &repo());
+    assert!(stdout(&svg).starts_with("<svg"));
+}

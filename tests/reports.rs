@@ -1,0 +1,356 @@
+//! Reports and diagrams: every format of every example is a reviewed snapshot and renders the
+//! same bytes twice; the SVG is XML naming every element and boundary; the JSON follows
+//! `docs/report-schema.json`; SARIF is structurally sound (and valid against the OASIS schema
+//! when `../shared` is present); Mermaid passes mermaid's own parser (when Node and the checker
+//! in `tests/tools/mermaid-check` are installed); hostile names cannot break any format.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use threatflow::Compilation;
+use threatflow::diagram::{self, DiagramOptions, Scene};
+use threatflow::report::{ReportView, json, sarif, templates};
+
+const EXAMPLES: [&str; 3] = [
+    "examples/orders-api/orders.flow",
+    "examples/upload-pipeline/upload.flow",
+    "examples/multi-account/platform.flow",
+];
+
+fn compile(relative: &str) -> Compilation {
+    let path = support::repo_root().join(relative);
+    let base = path.parent().unwrap().to_path_buf();
+    let compilation = support::compile_file(&base, &path);
+    assert!(!compilation.has_errors(), "{relative} has errors");
+    compilation
+}
+
+/// Every format of one compiled model, by name.
+fn render_all(compilation: &Compilation) -> Vec<(&'static str, String)> {
+    let view = ReportView::new(compilation);
+    let scene = Scene::new(&view, DiagramOptions::default()).unwrap();
+    let mermaid = diagram::mermaid::render(&scene);
+    let svg = diagram::svg::render(&scene);
+    let extra = [("mermaid", mermaid.clone()), ("svg", svg.clone())];
+    let md =
+        templates::render(templates::MARKDOWN.0, templates::MARKDOWN.1, &view, &extra).unwrap();
+    let html = templates::render(templates::HTML.0, templates::HTML.1, &view, &extra).unwrap();
+    vec![
+        ("md", md),
+        ("html", html),
+        ("json", json::render(&view)),
+        ("sarif", sarif::render(&view, &compilation.rules)),
+        ("svg", svg),
+        ("dot", diagram::dot::render(&scene)),
+        ("mermaid", mermaid),
+    ]
+}
+
+fn name_of(relative: &str) -> String {
+    Path::new(relative)
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn every_format_of_every_example_is_a_reviewed_snapshot() {
+    for example in EXAMPLES {
+        let compilation = compile(example);
+        let first = render_all(&compilation);
+        let again = render_all(&compile(example));
+        for ((format, text), (_, second)) in first.iter().zip(&again) {
+            assert_eq!(text, second, "{example} {format}: two runs differ");
+            insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+                insta::assert_snapshot!(format!("report_{}_{format}", name_of(example)), text);
+            });
+        }
+    }
+}
+
+#[test]
+fn the_svg_is_xml_naming_every_element_and_boundary() {
+    for example in EXAMPLES
+        .iter()
+        .copied()
+        .chain(["tests/reports/hostile.flow"])
+    {
+        let compilation = compile(example);
+        let view = ReportView::new(&compilation);
+        let svg = diagram::svg::render(&Scene::new(&view, DiagramOptions::default()).unwrap());
+        let document = roxmltree::Document::parse(&svg)
+            .unwrap_or_else(|e| panic!("{example}: the SVG is not XML: {e}"));
+        let attribute_values = |name: &str| -> Vec<String> {
+            document
+                .descendants()
+                .filter_map(|n| n.attribute(name).map(str::to_string))
+                .collect()
+        };
+        let elements = attribute_values("data-element");
+        for element in &view.elements {
+            assert!(
+                elements.contains(&element.id),
+                "{example}: {} not drawn",
+                element.id
+            );
+        }
+        let boundaries = attribute_values("data-boundary");
+        for boundary in &view.boundaries {
+            assert!(
+                boundaries.contains(&boundary.id),
+                "{example}: {} not drawn",
+                boundary.id
+            );
+        }
+        let texts: String = document
+            .descendants()
+            .filter(|n| n.is_text())
+            .map(|n| n.text().unwrap_or(""))
+            .collect();
+        for element in &view.elements {
+            assert!(
+                texts.contains(&element.label),
+                "{example}: label of {} missing",
+                element.id
+            );
+        }
+        assert!(!svg.contains("<script"), "no script in the SVG");
+    }
+}
+
+#[test]
+fn boxes_do_not_overlap() {
+    // Elements are laid out per boundary; siblings must never overlap.
+    for example in EXAMPLES {
+        let compilation = compile(example);
+        let view = ReportView::new(&compilation);
+        let svg = diagram::svg::render(&Scene::new(&view, DiagramOptions::default()).unwrap());
+        let document = roxmltree::Document::parse(&svg).unwrap();
+        let boxes: Vec<(f64, f64, f64, f64)> = document
+            .descendants()
+            .filter(|n| n.attribute("data-element").is_some())
+            .filter_map(|g| g.children().find(|c| c.has_tag_name("rect")))
+            .map(|r| {
+                let number = |a: &str| r.attribute(a).unwrap().parse::<f64>().unwrap();
+                (number("x"), number("y"), number("width"), number("height"))
+            })
+            .collect();
+        assert_eq!(boxes.len(), view.elements.len());
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                let overlap =
+                    a.0 < b.0 + b.2 && b.0 < a.0 + a.2 && a.1 < b.1 + b.3 && b.1 < a.1 + a.3;
+                assert!(!overlap, "{example}: boxes {a:?} and {b:?} overlap");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_json_report_follows_its_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(support::repo_root().join("docs/report-schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    for example in EXAMPLES
+        .iter()
+        .copied()
+        .chain(["tests/reports/hostile.flow"])
+    {
+        let view = ReportView::new(&compile(example));
+        let report: serde_json::Value = serde_json::from_str(&json::render(&view)).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&report)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{example}: {errors:?}");
+        assert_eq!(report["schema_version"], 1);
+        for key in ["elements", "flows", "boundaries", "data", "findings"] {
+            assert!(report[key].is_array(), "{key}");
+        }
+    }
+}
+
+fn sarif_of(example: &str) -> serde_json::Value {
+    let compilation = compile(example);
+    let view = ReportView::new(&compilation);
+    serde_json::from_str(&sarif::render(&view, &compilation.rules)).unwrap()
+}
+
+#[test]
+fn sarif_has_what_code_scanning_needs() {
+    for example in EXAMPLES {
+        let sarif = sarif_of(example);
+        assert_eq!(sarif["version"], "2.1.0");
+        let run = &sarif["runs"][0];
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        let results = run["results"].as_array().unwrap();
+        assert!(!results.is_empty());
+        for result in results {
+            let index = result["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(rules[index]["id"], result["ruleId"]);
+            assert!(!rules[index]["help"]["text"].as_str().unwrap().is_empty());
+            let region = &result["locations"][0]["physicalLocation"]["region"];
+            assert!(region["startLine"].as_u64().unwrap() >= 1);
+            assert!(region["startColumn"].as_u64().unwrap() >= 1);
+            let fingerprint = result["partialFingerprints"]["threatflowFindingId/v1"]
+                .as_str()
+                .unwrap();
+            assert!(fingerprint.starts_with(result["ruleId"].as_str().unwrap()));
+            assert!(["error", "warning", "note"].contains(&result["level"].as_str().unwrap()));
+        }
+    }
+    // Accepted risks are suppressed, not dropped.
+    let orders = sarif_of(EXAMPLES[0]);
+    let suppressed = orders["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["suppressions"].is_array())
+        .count();
+    assert_eq!(suppressed, 2);
+}
+
+#[test]
+fn sarif_is_valid_against_the_oasis_schema() {
+    let path = support::repo_root().join("../shared/reference/sarif-schema-2.1.0.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!(
+            "skipped: {} is not here (a fresh clone); the structural SARIF test still runs",
+            path.display()
+        );
+        return;
+    };
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
+    for example in EXAMPLES
+        .iter()
+        .copied()
+        .chain(["tests/reports/hostile.flow"])
+    {
+        let sarif = sarif_of(example);
+        let errors: Vec<String> = validator
+            .iter_errors(&sarif)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{example}: {errors:?}");
+    }
+}
+
+fn mermaid_checker() -> Option<PathBuf> {
+    let dir = support::repo_root().join("tests/tools/mermaid-check");
+    let node = Command::new("node").arg("--version").output().is_ok();
+    if !node || !dir.join("node_modules/mermaid").exists() {
+        eprintln!(
+            "skipped: the Mermaid syntax check needs Node and `npm ci` in tests/tools/mermaid-check (.ci/run does both)"
+        );
+        return None;
+    }
+    Some(dir.join("check.mjs"))
+}
+
+fn mermaid_parses(checker: &Path, text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut child = Command::new("node")
+        .arg(checker)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
+#[test]
+fn mermaid_passes_mermaids_parser() {
+    let Some(checker) = mermaid_checker() else {
+        return;
+    };
+    // The checker itself must reject broken input, or this test proves nothing.
+    assert!(mermaid_parses(&checker, "flowchart LR\n  a[\"x\"] --> |broken b\n").is_err());
+    for example in EXAMPLES
+        .iter()
+        .copied()
+        .chain(["tests/reports/hostile.flow"])
+    {
+        let view = ReportView::new(&compile(example));
+        let text = diagram::mermaid::render(&Scene::new(&view, DiagramOptions::default()).unwrap());
+        if let Err(error) = mermaid_parses(&checker, &text) {
+            panic!("{example}: mermaid rejects the diagram: {error}\n{text}");
+        }
+    }
+}
+
+#[test]
+fn hostile_names_cannot_break_any_format() {
+    let compilation = compile("tests/reports/hostile.flow");
+    for (format, text) in render_all(&compilation) {
+        match format {
+            "html" => {
+                // Exactly one script: ours. No injected tags or event handlers.
+                assert_eq!(text.matches("<script").count(), 1, "html");
+                assert!(!text.contains("<img"), "html");
+                assert!(!text.contains("<svg onload"), "html");
+                assert!(!text.contains("<b>"), "html");
+            }
+            "svg" => {
+                assert!(roxmltree::Document::parse(&text).is_ok());
+                assert!(!text.contains("<script") && !text.contains("<img"));
+            }
+            "md" => {
+                for raw in ["<script", "<img", "<svg", "<b>", "<!--"] {
+                    assert!(!text.contains(raw), "md contains {raw}");
+                }
+                // Table rows keep their column count: escaped pipes only.
+                for line in text
+                    .lines()
+                    .filter(|l| l.starts_with("| ") && l.contains("Secret"))
+                {
+                    let cells = line.replace("\\|", "").matches('|').count();
+                    assert!(cells >= 3, "{line}");
+                }
+            }
+            "json" | "sarif" => {
+                let value: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+                assert!(value.is_object());
+            }
+            "dot" => {
+                for line in text.lines() {
+                    let unescaped = line.replace("\\\\", "").replace("\\\"", "");
+                    assert_eq!(
+                        unescaped.matches('"').count() % 2,
+                        0,
+                        "unbalanced quotes: {line}"
+                    );
+                }
+            }
+            "mermaid" => {
+                for line in text.lines().skip(1) {
+                    assert_eq!(
+                        line.matches('"').count() % 2,
+                        0,
+                        "unbalanced quotes: {line}"
+                    );
+                }
+            }
+            other => unreachable!("{other}"),
+        }
+        insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(format!("report_hostile_{format}"), text);
+        });
+    }
+}
