@@ -35,6 +35,12 @@ fn main() {
             boundary,
             no_findings,
         } => cli::render::diagram(&file, format, output.as_deref(), boundary, no_findings),
+        Command::Diff {
+            base,
+            head,
+            format,
+            fail_on_new,
+        } => cli::diff::run(&base, &head, format, fail_on_new),
         Command::Rules { model, format } => cli::rules::list(model.as_deref(), format),
         Command::Explain { rule, model } => cli::rules::explain(&rule, model.as_deref()),
         Command::Fmt {

@@ -75,6 +75,24 @@ pub enum Command {
         #[arg(long)]
         no_findings: bool,
     },
+    /// Compare two versions of a model: findings added, resolved and changed in severity,
+    /// elements and flows added and removed.
+    ///
+    /// Each side is a .flow file or REV:PATH read from git (PATH from the repository's root, or
+    /// ./PATH from here). Exit status: 2 when a side has errors; 1 when --fail-on-new is given
+    /// and the change adds an open finding of that severity or higher; else 0.
+    Diff {
+        /// The version before the change.
+        base: String,
+        /// The version after the change.
+        head: String,
+        /// How to print the changes.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Exit with status 1 when the change adds an open finding of this severity or higher.
+        #[arg(long, value_enum)]
+        fail_on_new: Option<FailOn>,
+    },
     /// List every rule: the standard library's and the model's own.
     Rules {
         /// A model whose own rules should be listed too.
@@ -131,6 +149,13 @@ pub enum DiagramFormat {
     Svg,
     Dot,
     Mermaid,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Md,
+    Json,
 }
 
 /// The lowest severity that fails `check`.

@@ -112,7 +112,7 @@ pub fn run(
     }
 }
 
-fn severity_of(fail_on: FailOn) -> Severity {
+pub fn severity_of(fail_on: FailOn) -> Severity {
     match fail_on {
         FailOn::Info => Severity::Info,
         FailOn::Low => Severity::Low,

@@ -2,8 +2,10 @@
 
 pub mod args;
 pub mod check;
+pub mod diff;
 pub mod files;
 pub mod fmt;
+pub mod git;
 pub mod output;
 pub mod render;
 pub mod rules;

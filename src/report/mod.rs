@@ -3,6 +3,7 @@
 //! the view to text; every user-written string passes through the [`escape`](crate::escape) function
 //! of its output format.
 
+pub mod diff;
 pub mod json;
 pub mod sarif;
 pub mod templates;
