@@ -7,21 +7,25 @@
 mod common;
 
 use common::{DirLoader, generated};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use threatflow::compile::Options;
 use threatflow::diagram::{self, DiagramOptions, Scene};
 use threatflow::load::LoadedFile;
 use threatflow::report::{ReportView, json, sarif, templates};
 
-fn compile(base: &PathBuf, name: &str, bytes: Vec<u8>) -> threatflow::Compilation {
+fn compile(base: &Path, name: &str, bytes: Vec<u8>) -> threatflow::Compilation {
     let today = time::Date::from_calendar_date(2026, time::Month::June, 1).unwrap();
     let root = LoadedFile {
         key: name.to_string(),
         name: name.to_string(),
         bytes,
     };
-    let compilation = threatflow::compile(root, &mut DirLoader(base.clone()), Options::new(today));
+    let compilation = threatflow::compile(
+        root,
+        &mut DirLoader(base.to_path_buf()),
+        Options::new(today),
+    );
     assert!(!compilation.has_errors());
     compilation
 }
