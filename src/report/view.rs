@@ -53,8 +53,9 @@ pub struct Summary {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ElementView {
-    /// The element's name: unique in the model.
+    /// The element's name: unique in the model, so it is also its id.
     pub id: String,
+    pub name: String,
     /// Its boundaries and name, as in finding ids: `prod/app/create_order`.
     pub path: String,
     pub label: String,
@@ -206,6 +207,7 @@ impl ReportView {
                 let highest_severity = highest[i];
                 ElementView {
                     id: e.name.clone(),
+                    name: e.name.clone(),
                     path: findings::element_path(&graph, ElementId(i as u32)),
                     findings: std::mem::take(&mut own[i]),
                     label: e.label.clone().unwrap_or_else(|| e.name.clone()),
