@@ -6,6 +6,13 @@ use clap::Parser;
 use cli::args::{Cli, Command};
 
 fn main() {
+    // The SVG layout recovers from layout-rs panics; keep them off the terminal.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !threatflow::diagram::svg::laying_out() {
+            default_hook(info);
+        }
+    }));
     let cli = Cli::parse();
     let status = match cli.command {
         Command::Check {

@@ -354,3 +354,44 @@ fn hostile_names_cannot_break_any_format() {
         });
     }
 }
+
+#[test]
+fn awkward_shapes_still_draw() {
+    let mut deep = String::from("model \"Deep\" { owner \"t\" }\n");
+    for i in 0..40 {
+        deep.push_str(&format!("boundary b{i} : zone {{\n"));
+    }
+    deep.push_str("process inner\n");
+    deep.push_str(&"}\n".repeat(40));
+    deep.push_str("actor outer\ndata D : public\nflow outer -> inner { data D }\nflow inner -> outer { data D }\n");
+    let cases = [
+        ("empty", "model \"Empty\" { owner \"t\" }\n".to_string()),
+        ("lonely", "model \"One\" { owner \"t\" }\nprocess alone\n".to_string()),
+        (
+            "cycle",
+            "model \"Cycle\" { owner \"t\" }\ndata D : public\nprocess a\nprocess b\nprocess c\nflow a -> b { data D }\nflow b -> c { data D }\nflow c -> a { data D }\nflow a -> b \"again\" { data D }\n".to_string(),
+        ),
+        ("empty boundaries", "model \"Boxes\" { owner \"t\" }\nboundary a : zone { boundary b : zone }\n".to_string()),
+        ("deep", deep),
+    ];
+    for (name, text) in cases {
+        let compilation =
+            support::compile_bytes(&support::repo_root(), "case.flow", text.into_bytes());
+        assert!(
+            !compilation.has_errors(),
+            "{name}: {:?}",
+            compilation.diagnostics
+        );
+        let view = ReportView::new(&compilation);
+        let scene = Scene::new(&view, DiagramOptions::default()).unwrap();
+        let svg = diagram::svg::render(&scene);
+        assert!(roxmltree::Document::parse(&svg).is_ok(), "{name}");
+        for e in &view.elements {
+            assert!(
+                svg.contains(&format!("data-element=\"{}\"", e.id)),
+                "{name}: {}",
+                e.id
+            );
+        }
+    }
+}

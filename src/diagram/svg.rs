@@ -211,8 +211,23 @@ fn lay_out(
     Laid { w, h, items }
 }
 
+thread_local! {
+    /// Set while layout-rs runs on this thread, whose panics `place` catches.
+    static LAYING_OUT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this thread is inside a layout-rs run. A panic hook can use it to stay quiet about
+/// panics that `place` catches and recovers from.
+pub fn laying_out() -> bool {
+    LAYING_OUT.with(|flag| flag.get())
+}
+
 /// Places boxes of the given sizes with layout-rs; falls back to a grid if it fails.
 fn place(sizes: &[(Item, f64, f64)], edges: &[(Item, Item)]) -> Vec<Placed> {
+    if sizes.is_empty() {
+        // layout-rs panics on an empty graph.
+        return Vec::new();
+    }
     let run = || {
         let mut graph = VisualGraph::new(Orientation::LeftToRight);
         let style = StyleAttr::new(Color::fast("black"), 1, None, 0, 12);
@@ -248,7 +263,10 @@ fn place(sizes: &[(Item, f64, f64)], edges: &[(Item, Item)]) -> Vec<Placed> {
             })
             .collect::<Vec<Placed>>()
     };
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+    LAYING_OUT.with(|flag| flag.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run));
+    LAYING_OUT.with(|flag| flag.set(false));
+    match result {
         Ok(placed) if placed.iter().all(|p| p.x.is_finite() && p.y.is_finite()) => placed,
         _ => grid(sizes),
     }
