@@ -34,6 +34,7 @@
 pub mod compile;
 pub mod diagnostic;
 pub mod diagram;
+pub mod drift;
 pub mod escape;
 pub mod findings;
 pub mod format;
@@ -48,5 +49,6 @@ pub mod span;
 pub mod stdlib;
 pub mod suggest;
 pub mod syntax;
+pub mod template;
 
 pub use compile::{Compilation, compile};

@@ -48,6 +48,13 @@ fn main() {
             format,
             fail_on_new,
         } => cli::diff::run(&base, &head, format, fail_on_new),
+        Command::Drift {
+            model,
+            templates,
+            format,
+            color,
+            fail_on,
+        } => cli::drift::run(&model, &templates, format, color, fail_on),
         Command::Rules { model, format } => cli::rules::list(model.as_deref(), format),
         Command::Explain { rule, model } => cli::rules::explain(&rule, model.as_deref()),
         Command::Fmt {

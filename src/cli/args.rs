@@ -93,6 +93,26 @@ pub enum Command {
         #[arg(long, value_enum)]
         fail_on_new: Option<FailOn>,
     },
+    /// Compare a model with its deployed CloudFormation or SAM templates.
+    ///
+    /// Exit status: 2 when the model or a template cannot be read; 1 when a drift finding
+    /// reaches --fail-on; else 0.
+    Drift {
+        /// The model file.
+        model: PathBuf,
+        /// Templates to compare with (default: the model's `deploy` lines).
+        #[arg(long = "template")]
+        templates: Vec<PathBuf>,
+        /// How to print the findings.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// When to colour the text output.
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+        /// Exit with status 1 when a drift finding has this severity or higher.
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+    },
     /// List every rule: the standard library's and the model's own.
     Rules {
         /// A model whose own rules should be listed too.

@@ -3,6 +3,7 @@
 pub mod args;
 pub mod check;
 pub mod diff;
+pub mod drift;
 pub mod files;
 pub mod fmt;
 pub mod git;

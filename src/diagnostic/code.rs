@@ -3,7 +3,7 @@
 //! Every diagnostic threatflow reports has a stable code (`TF0101`). Codes are grouped by
 //! hundreds: `TF00xx` reading files, `TF01xx` syntax, `TF02xx` `use`, `TF03xx` names,
 //! `TF04xx` kinds and attribute values, `TF05xx` flows, `TF06xx` data and boundaries,
-//! `TF07xx` the model header, `TF08xx` rules and accepted risks. Each is documented in
+//! `TF07xx` the model header, `TF08xx` rules and accepted risks, `TF09xx` deployed templates. Each is documented in
 //! `docs/diagnostics.md` and has an error fixture under `tests/fixtures/err/`.
 
 use serde::Serialize;
@@ -98,6 +98,7 @@ codes! {
     RuleWithoutSeverity = "TF0810", "rule without a severity";
     UnknownDisabledRule = "TF0811", "disabled rule does not exist";
     AcceptWithoutExpiry = "TF0812", "accepted risk never expires";
+    TemplateUnreadable = "TF0901", "template cannot be read";
 }
 
 impl Serialize for Code {

@@ -69,6 +69,7 @@ fn covers(graph: &Graph, target: AcceptTarget, item: Item) -> bool {
     let ends = match item {
         Item::Element(e) => vec![e],
         Item::Flow(f) => vec![model.flows[f].source, model.flows[f].target],
+        Item::Resource => Vec::new(),
     };
     match target {
         AcceptTarget::All => true,

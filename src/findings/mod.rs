@@ -129,6 +129,7 @@ pub fn from_hits(
         let (path, span) = match hit.item {
             Item::Element(e) => (element_path(graph, e), model.element(e).span),
             Item::Flow(f) => (flow_paths[f].clone(), model.flows[f].span),
+            Item::Resource => unreachable!("rules range over elements and flows"),
         };
         let id = format!("{}@{path}", rule.id);
         if !seen.insert(id.clone()) {

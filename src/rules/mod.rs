@@ -49,6 +49,8 @@ pub struct CompiledRule {
 pub enum Item {
     Element(ElementId),
     Flow(FlowIndex),
+    /// A resource of a deployed template that no element models (drift).
+    Resource,
 }
 
 /// One rule holding for one element or flow.
@@ -200,6 +202,7 @@ pub fn evaluate(
             let value = match item {
                 Item::Element(e) => eval::Value::Element(e),
                 Item::Flow(f) => eval::Value::Flow(f),
+                Item::Resource => unreachable!("rules range over elements and flows"),
             };
             let mut evaluator = Evaluator {
                 graph,
@@ -242,12 +245,14 @@ fn severity_of(rule: SeverityRule, graph: &Graph, item: Item) -> Severity {
         let data = match item {
             Item::Element(e) => graph.data[e.index()].clone(),
             Item::Flow(f) => graph.flow_data(f),
+            Item::Resource => Vec::new(),
         };
         Level::of_classification(graph.highest_level(&data))
     });
     let likelihood = likelihood.unwrap_or_else(|| {
         let exposure = match item {
             Item::Element(e) => graph.exposure[e.index()],
+            Item::Resource => Exposure::Internal,
             Item::Flow(f) => {
                 let flow = &graph.model.flows[f];
                 let crosses_internet = graph.crossings[f]

@@ -1,0 +1,72 @@
+//! The neutral deployed architecture every template reader produces: resources with their
+//! security-relevant facts, located in their template.
+
+use serde::Serialize;
+
+/// Whose key encrypts a resource's data at rest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Encryption {
+    None,
+    AwsOwned,
+    AwsManaged,
+    /// A customer-managed key, with the logical id it references when the template says.
+    Cmk(Option<String>),
+}
+
+impl Encryption {
+    pub fn describe(&self) -> String {
+        match self {
+            Encryption::None => "no encryption".to_string(),
+            Encryption::AwsOwned => "an AWS-owned key".to_string(),
+            Encryption::AwsManaged => "an AWS-managed key".to_string(),
+            Encryption::Cmk(Some(key)) => format!("the customer-managed key {key}"),
+            Encryption::Cmk(None) => "a customer-managed key".to_string(),
+        }
+    }
+}
+
+/// What a template says about a resource's security-relevant settings. `None`: not stated (or
+/// not a property of this resource type).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Facts {
+    pub encryption: Option<Encryption>,
+    pub in_vpc: Option<bool>,
+    pub tracing: Option<bool>,
+    /// For APIs: whether every method or route has an authorizer.
+    pub authorized: Option<bool>,
+    /// Function URL auth type: `AWS_IAM` or `NONE`.
+    pub url_auth: Option<String>,
+    pub key_rotation: Option<bool>,
+    pub point_in_time_recovery: Option<bool>,
+    pub versioning: Option<bool>,
+    pub public_access_blocked: Option<bool>,
+    pub reserved_concurrency: Option<bool>,
+    pub dead_letter: Option<bool>,
+    pub log_file_validation: Option<bool>,
+}
+
+/// One resource of a template.
+#[derive(Clone, Debug, Serialize)]
+pub struct Resource {
+    pub id: String,
+    /// The resource type, such as `AWS::DynamoDB::Table`.
+    pub kind: String,
+    pub line: usize,
+    pub column: usize,
+    pub facts: Facts,
+}
+
+/// A template's resources.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Deployment {
+    /// The template's name as the user gave it.
+    pub file: String,
+    pub resources: Vec<Resource>,
+}
+
+impl Deployment {
+    pub fn resource(&self, id: &str) -> Option<&Resource> {
+        self.resources.iter().find(|r| r.id == id)
+    }
+}

@@ -1,0 +1,8 @@
+//! Deployed templates: reading CloudFormation (YAML or JSON) into a located tree ([`yaml`],
+//! [`tree`]) and from it into the neutral [`deployment`] the drift check compares with the model
+//! ([`cloudformation`]).
+
+pub mod cloudformation;
+pub mod deployment;
+pub mod tree;
+pub mod yaml;

@@ -1,0 +1,154 @@
+//! Drift between a model and its templates: every drift check fires on `tests/drift/template.yaml`
+//! (a reviewed snapshot), none on `agrees.yaml`, JSON templates read like YAML, and unreadable
+//! templates are located errors with exit 2.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::process::Command;
+use threatflow::diagnostic::ColorChoice;
+use threatflow::drift::{Template, check_drift};
+use threatflow::findings::render_findings;
+
+fn drift(templates: &[&str]) -> threatflow::Compilation {
+    let base = support::repo_root().join("tests/drift");
+    let mut compilation = support::compile_file(&base, &base.join("model.flow"));
+    assert!(
+        compilation.diagnostics.is_empty(),
+        "{:?}",
+        compilation.diagnostics
+    );
+    compilation.findings.clear();
+    let templates: Vec<Template> = templates
+        .iter()
+        .map(|name| Template {
+            name: name.to_string(),
+            text: std::fs::read_to_string(base.join(name)).unwrap(),
+        })
+        .collect();
+    check_drift(&mut compilation, &templates);
+    compilation
+}
+
+#[test]
+fn every_drift_check_fires_on_a_template_that_disagrees() {
+    let compilation = drift(&["template.yaml"]);
+    assert!(compilation.diagnostics.is_empty());
+    let rules: BTreeSet<&str> = compilation
+        .findings
+        .iter()
+        .map(|f| f.rule.as_str())
+        .collect();
+    let expected: BTreeSet<&str> = [
+        "DRF-001", "DRF-002", "DRF-003", "DRF-010", "DRF-011", "DRF-012", "DRF-013", "DRF-014",
+        "DRF-015", "DRF-016", "DRF-017", "DRF-018",
+    ]
+    .into();
+    assert_eq!(rules, expected);
+    let ids: BTreeSet<&str> = compilation.findings.iter().map(|f| f.id.as_str()).collect();
+    assert!(ids.contains("DRF-010@prod/orders"));
+    assert!(ids.contains("DRF-003@template.yaml#AuditTrail"));
+    let unmodelled = compilation
+        .findings
+        .iter()
+        .find(|f| f.id == "DRF-003@template.yaml#AuditTrail")
+        .unwrap();
+    // Located at the resource's body (its `Type` line).
+    assert_eq!(
+        (unmodelled.location.line, unmodelled.location.column),
+        (57, 5)
+    );
+    let text = render_findings(
+        &compilation.findings,
+        &compilation.unit.sources,
+        ColorChoice::Never,
+    );
+    insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!("drift_template_yaml", text);
+    });
+}
+
+#[test]
+fn a_template_that_agrees_has_no_drift() {
+    let compilation = drift(&["agrees.yaml"]);
+    let found: Vec<&str> = compilation.findings.iter().map(|f| f.id.as_str()).collect();
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn json_templates_read_like_yaml() {
+    let json_only = drift(&["template.json"]);
+    let ids: Vec<&str> = json_only.findings.iter().map(|f| f.id.as_str()).collect();
+    assert!(
+        ids.contains(&"DRF-010@prod/orders"),
+        "an AWS-managed key is not orders_key: {ids:?}"
+    );
+    assert!(
+        !ids.iter()
+            .any(|id| id.starts_with("DRF-016") || id.starts_with("DRF-015")),
+        "{ids:?}"
+    );
+}
+
+#[test]
+fn unreadable_templates_are_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = support::repo_root().join("tests/drift/model.flow");
+    let cases = [
+        (
+            "tag.yaml",
+            "Resources:\n  A: !Frobnicate x\n",
+            "is not a CloudFormation intrinsic",
+            2,
+        ),
+        (
+            "dup.yaml",
+            "Resources:\n  A:\n    Type: AWS::SQS::Queue\n  A:\n    Type: AWS::SNS::Topic\n",
+            "appears twice",
+            4,
+        ),
+        (
+            "not.yaml",
+            "name: not a template\n",
+            "no `Resources` section",
+            1,
+        ),
+        ("broken.yaml", "Resources: [1, 2\n", "", 0),
+    ];
+    for (name, text, message, line) in cases {
+        std::fs::write(dir.path().join(name), text).unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_threatflow"))
+            .args(["drift", "--format", "json", "--template"])
+            .arg(dir.path().join(name))
+            .arg(&model)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{name}");
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let diagnostic = &json["diagnostics"][0];
+        assert_eq!(diagnostic["code"], "TF0901", "{name}");
+        assert!(
+            diagnostic["message"].as_str().unwrap().contains(message),
+            "{name}: {diagnostic}"
+        );
+        if line > 0 {
+            assert_eq!(diagnostic["line"], line, "{name}");
+        }
+    }
+}
+
+#[test]
+fn drift_uses_the_models_deploy_lines_and_fails_on_request() {
+    let model = support::repo_root().join("tests/drift/model.flow");
+    let output = Command::new(env!("CARGO_BIN_EXE_threatflow"))
+        .args(["drift", "--fail-on", "high"])
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("drift against 1 template(s): 13 findings"),
+        "{text}"
+    );
+}
