@@ -28,6 +28,11 @@ pub fn read(file: &str, text: &str) -> Result<Deployment, ReadError> {
         resources: Vec::new(),
     };
     for (id, node) in resources.entries() {
+        // `Fn::ForEach` loops (the LanguageExtensions transform) expand at deploy time; their
+        // resources cannot be known here.
+        if id.starts_with("Fn::ForEach::") {
+            continue;
+        }
         let Some(kind) = node.get("Type").and_then(Node::as_str) else {
             return Err(ReadError {
                 message: format!("resource `{id}` has no `Type`"),

@@ -43,6 +43,7 @@ const SHORT_FORMS: &[(&str, &str)] = &[
     ("Transform", "Fn::Transform"),
     ("Length", "Fn::Length"),
     ("ToJsonString", "Fn::ToJsonString"),
+    ("ValueOf", "Fn::ValueOf"),
 ];
 
 fn located(span: &Span, message: impl Into<String>) -> ReadError {
