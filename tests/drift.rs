@@ -41,7 +41,7 @@ fn every_drift_check_fires_on_a_template_that_disagrees() {
         .collect();
     let expected: BTreeSet<&str> = [
         "DRF-001", "DRF-002", "DRF-003", "DRF-010", "DRF-011", "DRF-012", "DRF-013", "DRF-014",
-        "DRF-015", "DRF-016", "DRF-017", "DRF-018",
+        "DRF-015", "DRF-016", "DRF-017", "DRF-018", "DRF-020", "DRF-021", "DRF-022", "DRF-023",
     ]
     .into();
     assert_eq!(rules, expected);
@@ -54,9 +54,16 @@ fn every_drift_check_fires_on_a_template_that_disagrees() {
         .find(|f| f.id == "DRF-003@template.yaml#AuditTrail")
         .unwrap();
     // Located at the resource's body (its `Type` line).
+    let template =
+        std::fs::read_to_string(support::repo_root().join("tests/drift/template.yaml")).unwrap();
+    let type_line = template
+        .lines()
+        .position(|l| l.contains("AWS::CloudTrail::Trail"))
+        .unwrap()
+        + 1;
     assert_eq!(
         (unmodelled.location.line, unmodelled.location.column),
-        (57, 5)
+        (type_line, 5)
     );
     let text = render_findings(
         &compilation.findings,
@@ -148,7 +155,7 @@ fn drift_uses_the_models_deploy_lines_and_fails_on_request() {
     assert_eq!(output.status.code(), Some(1));
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(
-        text.contains("drift against 1 template(s): 13 findings"),
+        text.contains("drift against 1 template(s): 18 findings"),
         "{text}"
     );
 }

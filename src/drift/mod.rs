@@ -15,6 +15,8 @@ use crate::span::{FileId, Span};
 use crate::template::cloudformation;
 use crate::template::deployment::{Deployment, Encryption, Resource};
 
+mod iam;
+
 /// A template to compare with: its name as shown and its text.
 pub struct Template {
     pub name: String,
@@ -95,6 +97,30 @@ const CHECKS: &[(&str, &str, &[&str], Severity)] = &[
         &["information_disclosure"],
         Severity::High,
     ),
+    (
+        "DRF-020",
+        "Deployed access the model does not show",
+        &["elevation_of_privilege"],
+        Severity::High,
+    ),
+    (
+        "DRF-021",
+        "Flow with nothing deployed behind it",
+        &["tampering"],
+        Severity::Medium,
+    ),
+    (
+        "DRF-022",
+        "Wildcard permissions where the model says least privilege",
+        &["elevation_of_privilege"],
+        Severity::High,
+    ),
+    (
+        "DRF-023",
+        "Write permissions where the model's flows only read",
+        &["tampering", "elevation_of_privilege"],
+        Severity::Medium,
+    ),
 ];
 
 fn check(
@@ -143,7 +169,7 @@ pub fn check_drift(compilation: &mut Compilation, templates: &[Template]) {
 }
 
 /// Where the element is bound: (deployment index, resource index).
-type Binding = Option<(usize, usize)>;
+pub(crate) type Binding = Option<(usize, usize)>;
 
 fn normalized(name: &str) -> String {
     name.chars()
@@ -265,6 +291,42 @@ fn compare(compilation: &Compilation, deployments: &[(FileId, Deployment)]) -> V
             &mut |check_id, message, fix| finding(check_id, id, message, fix),
         );
     }
+    let mut flow_findings = Vec::new();
+    for drift in iam::compare(model, &bindings, deployments) {
+        match drift.subject {
+            iam::Subject::Element(element) => {
+                finding(drift.check, element, drift.message, drift.fix)
+            }
+            iam::Subject::Flow(index) => {
+                let (rule, title, stride, severity) = check(drift.check);
+                let flow = &model.flows[index];
+                let file = sources.get(flow.span.file);
+                let (line, column) = file.line_column(flow.span.start as usize);
+                let path = crate::findings::flow_paths(&graph)[index].clone();
+                flow_findings.push(Finding {
+                    id: format!("{rule}@{path}"),
+                    rule: rule.to_string(),
+                    title: title.to_string(),
+                    stride: stride.iter().map(|s| s.to_string()).collect(),
+                    severity,
+                    status: Status::Active,
+                    element: path,
+                    location: Location {
+                        file: file.name.clone(),
+                        line,
+                        column,
+                    },
+                    message: drift.message,
+                    fix: Some(drift.fix),
+                    refs: Vec::new(),
+                    note: None,
+                    item: Item::Flow(index),
+                    span: flow.span,
+                });
+            }
+        }
+    }
+    findings.extend(flow_findings);
     // Resources of the types the catalogue names first for a kind, that no element models.
     let primary: Vec<&str> = model
         .kinds
@@ -274,6 +336,18 @@ fn compare(compilation: &Compilation, deployments: &[(FileId, Deployment)]) -> V
     for (d, (file_id, deployment)) in deployments.iter().enumerate() {
         for (r, resource) in deployment.resources.iter().enumerate() {
             if bound.contains(&(d, r)) || !primary.contains(&resource.kind.as_str()) {
+                continue;
+            }
+            // An execution role is modelled by its function's `iam`.
+            let role_of_bound = deployment.role_users.iter().any(|(role, user)| {
+                *role == resource.id
+                    && deployment
+                        .resources
+                        .iter()
+                        .position(|x| x.id == *user)
+                        .is_some_and(|u| bound.contains(&(d, u)))
+            });
+            if role_of_bound {
                 continue;
             }
             let (rule, title, stride, severity) = check("DRF-003");

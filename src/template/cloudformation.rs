@@ -23,9 +23,13 @@ pub fn read(file: &str, text: &str) -> Result<Deployment, ReadError> {
             column: resources.column,
         });
     }
+    let (grants, edges, role_users) = super::iam::read(resources);
     let mut deployment = Deployment {
         file: file.to_string(),
         resources: Vec::new(),
+        grants,
+        edges,
+        role_users,
     };
     for (id, node) in resources.entries() {
         // `Fn::ForEach` loops (the LanguageExtensions transform) expand at deploy time; their

@@ -57,12 +57,60 @@ pub struct Resource {
     pub facts: Facts,
 }
 
-/// A template's resources.
+/// What a resource may do to others, through the role it acts with.
+#[derive(Clone, Debug, Serialize)]
+pub struct Grant {
+    /// The resource acting with the role (a function, a state machine, a task).
+    pub principal: String,
+    pub role: String,
+    /// As written: `dynamodb:PutItem`, `s3:*`, `*`.
+    pub actions: Vec<String>,
+    /// The logical ids the statement's resources refer to.
+    pub targets: Vec<String>,
+    /// Whether the statement allows `Resource: "*"`.
+    pub any_resource: bool,
+    /// Where the statement is.
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Grant {
+    pub fn has_wildcard(&self) -> bool {
+        self.any_resource || self.actions.iter().any(|a| a == "*" || a.ends_with(":*"))
+    }
+
+    /// Whether an action changes the target (put, delete, send…), judged by its verb.
+    pub fn writes(&self) -> bool {
+        const VERBS: &[&str] = &[
+            "Put", "Delete", "Update", "Write", "Create", "Send", "Publish", "Batch", "Start",
+            "Invoke", "Encrypt", "Restore", "Tag", "Untag", "Modify", "Set", "Attach",
+        ];
+        self.actions.iter().any(|action| {
+            let verb = action.split(':').nth(1).unwrap_or(action);
+            verb == "*" || VERBS.iter().any(|v| verb.starts_with(v))
+        })
+    }
+}
+
+/// One resource invoking or feeding another: an event source, a subscription, an integration.
+#[derive(Clone, Debug, Serialize)]
+pub struct Edge {
+    pub from: String,
+    pub to: String,
+    /// The resource that wires them.
+    pub via: String,
+}
+
+/// A template's resources, grants and edges.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Deployment {
     /// The template's name as the user gave it.
     pub file: String,
     pub resources: Vec<Resource>,
+    pub grants: Vec<Grant>,
+    pub edges: Vec<Edge>,
+    /// (role, resource acting with it): an execution role belongs to its function.
+    pub role_users: Vec<(String, String)>,
 }
 
 impl Deployment {

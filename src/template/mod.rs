@@ -4,5 +4,6 @@
 
 pub mod cloudformation;
 pub mod deployment;
+pub mod iam;
 pub mod tree;
 pub mod yaml;
