@@ -90,3 +90,91 @@ fn every_corpus_template_is_read_or_rejected_with_a_location() {
         "at least 97% of real templates read: {read_real} of {real}"
     );
 }
+
+/// Sorted (id, type) pairs, (from, to) edges and (principal, target) grants.
+type Pairs = Vec<(String, String)>;
+
+/// What the comparison of our SAM expansion with the translator's output looks at.
+fn summary(deployment: &threatflow::template::deployment::Deployment) -> (Pairs, Pairs, Pairs) {
+    const CORE: &[&str] = &[
+        "AWS::Lambda::Function",
+        "AWS::IAM::Role",
+        "AWS::Lambda::Url",
+        "AWS::Lambda::EventSourceMapping",
+        "AWS::SNS::Subscription",
+        "AWS::DynamoDB::Table",
+        "AWS::ApiGateway::RestApi",
+        "AWS::ApiGatewayV2::Api",
+        "AWS::StepFunctions::StateMachine",
+    ];
+    let mut resources: Vec<(String, String)> = deployment
+        .resources
+        .iter()
+        .filter(|r| CORE.contains(&r.kind.as_str()))
+        .map(|r| (r.id.clone(), r.kind.clone()))
+        .collect();
+    let mut edges: Vec<(String, String)> = deployment
+        .edges
+        .iter()
+        .map(|e| (e.from.clone(), e.to.clone()))
+        .collect();
+    let mut grants: Vec<(String, String)> = deployment
+        .grants
+        .iter()
+        .flat_map(|g| g.targets.iter().map(|t| (g.principal.clone(), t.clone())))
+        .collect();
+    for list in [&mut resources, &mut edges, &mut grants] {
+        list.sort();
+        list.dedup();
+    }
+    (resources, edges, grants)
+}
+
+#[test]
+fn our_sam_expansion_against_the_translators() {
+    let corpus = support::repo_root().join("../shared/corpus/sam-translator");
+    if !corpus.exists() {
+        eprintln!("skipped: ../shared/corpus is not here (a fresh clone); tests/drift covers SAM");
+        return;
+    }
+    let mut inputs = Vec::new();
+    templates(&corpus.join("input"), &mut inputs);
+    inputs.sort();
+    let (mut pairs, mut resources_match, mut edges_match, mut grants_match, mut all_match) =
+        (0, 0, 0, 0, 0);
+    for input in &inputs {
+        let stem = input.file_stem().unwrap().to_string_lossy().into_owned();
+        if stem.starts_with("error_") {
+            continue;
+        }
+        let output = corpus.join("output").join(format!("{stem}.json"));
+        let (Ok(input_text), Ok(output_text)) = (
+            std::fs::read_to_string(input),
+            std::fs::read_to_string(&output),
+        ) else {
+            continue;
+        };
+        let (Ok(ours), Ok(theirs)) = (
+            cloudformation::read(&stem, &input_text),
+            cloudformation::read(&stem, &output_text),
+        ) else {
+            continue;
+        };
+        pairs += 1;
+        let (a, b) = (summary(&ours), summary(&theirs));
+        if a.0 != b.0 && std::env::var_os("SAM_DIFF").is_some() {
+            let only_ours: Vec<_> = a.0.iter().filter(|r| !b.0.contains(r)).collect();
+            let only_theirs: Vec<_> = b.0.iter().filter(|r| !a.0.contains(r)).collect();
+            println!("{stem}: ours only {only_ours:?}; theirs only {only_theirs:?}");
+        }
+        resources_match += usize::from(a.0 == b.0);
+        edges_match += usize::from(a.1 == b.1);
+        grants_match += usize::from(a.2 == b.2);
+        all_match += usize::from(a == b);
+    }
+    println!(
+        "SAM pairs: {pairs}; core resources match in {resources_match}, edges in {edges_match}, grants in {grants_match}, all three in {all_match}"
+    );
+    assert!(pairs > 400, "{pairs} pairs compared");
+    assert!(all_match > 0);
+}

@@ -159,3 +159,25 @@ fn drift_uses_the_models_deploy_lines_and_fails_on_request() {
         "{text}"
     );
 }
+
+#[test]
+fn sam_templates_are_expanded_before_comparing() {
+    let base = support::repo_root().join("tests/drift");
+    let mut compilation = support::compile_file(&base, &base.join("sam-model.flow"));
+    assert!(
+        compilation.diagnostics.is_empty(),
+        "{:?}",
+        compilation.diagnostics
+    );
+    compilation.findings.clear();
+    let template = Template {
+        name: "sam.yaml".into(),
+        text: std::fs::read_to_string(base.join("sam.yaml")).unwrap(),
+    };
+    check_drift(&mut compilation, &[template]);
+    let ids: Vec<&str> = compilation.findings.iter().map(|f| f.id.as_str()).collect();
+    // The implicit function URL has AuthType NONE; everything else agrees: tracing comes from
+    // Globals, the DynamoDBCrudPolicy template backs worker -> orders, the SQS event source
+    // backs jobs -> worker, and the implicit execution role belongs to the function.
+    assert_eq!(ids, ["DRF-014@prod/worker_url"]);
+}

@@ -7,7 +7,10 @@ use super::yaml::{self, ReadError};
 
 /// Reads a CloudFormation template (YAML or JSON).
 pub fn read(file: &str, text: &str) -> Result<Deployment, ReadError> {
-    let root = yaml::read(text)?;
+    let mut root = yaml::read(text)?;
+    if super::sam::is_sam(&root) {
+        root = super::sam::expand(&root);
+    }
     let Some(resources) = root.get("Resources") else {
         return Err(ReadError {
             message: "this is not a CloudFormation template: it has no `Resources` section"

@@ -153,6 +153,22 @@ pub fn read(resources: &Node) -> (Vec<Grant>, Vec<Edge>, Vec<(String, String)>) 
                     });
                 }
             }
+            "AWS::Lambda::Permission" => {
+                let to = properties.get("FunctionName").and_then(Node::reference);
+                let from = properties
+                    .get("SourceArn")
+                    .map(references)
+                    .unwrap_or_default();
+                if let Some(to) = to {
+                    for from in from {
+                        edges.push(Edge {
+                            from,
+                            to: to.to_string(),
+                            via: id.clone(),
+                        });
+                    }
+                }
+            }
             "AWS::SNS::Subscription" => {
                 let from = properties.get("TopicArn").and_then(Node::reference);
                 let to = properties.get("Endpoint").and_then(Node::reference);

@@ -5,5 +5,7 @@
 pub mod cloudformation;
 pub mod deployment;
 pub mod iam;
+pub mod sam;
+pub mod sam_policies;
 pub mod tree;
 pub mod yaml;
