@@ -39,6 +39,7 @@ pub mod escape;
 pub mod findings;
 pub mod format;
 pub mod graph;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod report;

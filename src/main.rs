@@ -55,6 +55,11 @@ fn main() {
             color,
             fail_on,
         } => cli::drift::run(&model, &templates, format, color, fail_on),
+        Command::Import {
+            templates,
+            output,
+            force,
+        } => cli::import::run(&templates, output.as_deref(), force),
         Command::Rules { model, format } => cli::rules::list(model.as_deref(), format),
         Command::Explain { rule, model } => cli::rules::explain(&rule, model.as_deref()),
         Command::Fmt {

@@ -178,3 +178,67 @@ fn our_sam_expansion_against_the_translators() {
     assert!(pairs > 400, "{pairs} pairs compared");
     assert!(all_match > 0);
 }
+
+#[test]
+fn importing_every_corpus_template_gives_a_model_that_checks_and_has_no_drift() {
+    let corpus = support::repo_root().join("../shared/corpus");
+    if !corpus.exists() {
+        eprintln!(
+            "skipped: ../shared/corpus is not here (a fresh clone); tests/import covers import"
+        );
+        return;
+    }
+    let mut files = Vec::new();
+    templates(&corpus.join("cfn-templates"), &mut files);
+    templates(&corpus.join("sam-translator/input"), &mut files);
+    files.sort();
+    let (mut imported, mut with_errors, mut drifting) = (0, Vec::new(), Vec::new());
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let Ok(deployment) = cloudformation::read("template.yaml", &text) else {
+            continue;
+        };
+        let model = threatflow::import::import(&[deployment]).expect("import renders");
+        imported += 1;
+        let mut compilation = support::compile_bytes(
+            &support::repo_root(),
+            "imported.flow",
+            model.clone().into_bytes(),
+        );
+        if compilation.has_errors() {
+            with_errors.push(path.display().to_string());
+            continue;
+        }
+        compilation.findings.clear();
+        threatflow::drift::check_drift(
+            &mut compilation,
+            &[threatflow::drift::Template {
+                name: "template.yaml".into(),
+                text,
+            }],
+        );
+        if !compilation.findings.is_empty() {
+            drifting.push(format!(
+                "{}: {}",
+                path.display(),
+                compilation.findings[0].message
+            ));
+        }
+    }
+    println!(
+        "import: {imported} templates imported; {} with errors, {} with drift",
+        with_errors.len(),
+        drifting.len()
+    );
+    for line in with_errors.iter().chain(&drifting).take(10) {
+        println!("  {line}");
+    }
+    assert!(imported > 1000);
+    assert!(
+        with_errors.is_empty(),
+        "imported models with errors: {with_errors:?}"
+    );
+    assert!(drifting.is_empty(), "import then drift: {drifting:?}");
+}

@@ -113,6 +113,21 @@ pub enum Command {
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
     },
+    /// Write a first model from CloudFormation or SAM templates.
+    ///
+    /// Elements get kinds and `deployed` bindings, one account boundary and a VPC boundary,
+    /// flows from grants, event sources and integrations; data is left as marked TODOs.
+    Import {
+        /// The templates.
+        #[arg(required = true)]
+        templates: Vec<PathBuf>,
+        /// Where to write the model (standard output when absent).
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// List every rule: the standard library's and the model's own.
     Rules {
         /// A model whose own rules should be listed too.

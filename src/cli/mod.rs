@@ -7,6 +7,7 @@ pub mod drift;
 pub mod files;
 pub mod fmt;
 pub mod git;
+pub mod import;
 pub mod output;
 pub mod render;
 pub mod rules;

@@ -328,9 +328,11 @@ fn compare(compilation: &Compilation, deployments: &[(FileId, Deployment)]) -> V
     }
     findings.extend(flow_findings);
     // Resources of the types the catalogue names first for a kind, that no element models.
+    // Boundaries (accounts, VPCs, subnets) are not elements; they are not reported here.
     let primary: Vec<&str> = model
         .kinds
         .iter()
+        .filter(|k| !model.role(k.role).structural)
         .filter_map(|k| k.resources.first().map(String::as_str))
         .collect();
     for (d, (file_id, deployment)) in deployments.iter().enumerate() {
