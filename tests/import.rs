@@ -17,7 +17,13 @@ fn imported(template: &str) -> String {
 
 #[test]
 fn imports_are_formatted_clean_and_drift_free() {
-    for template in ["template.yaml", "sam.yaml", "agrees.yaml", "template.json"] {
+    for template in [
+        "template.yaml",
+        "sam.yaml",
+        "agrees.yaml",
+        "template.json",
+        "plan.json",
+    ] {
         let model = imported(template);
         assert_eq!(
             threatflow::format::format(FileId(0), &model).unwrap(),

@@ -197,12 +197,27 @@ fn compare(compilation: &Compilation, deployments: &[(FileId, Deployment)]) -> V
         .iter()
         .map(|e| match e.attrs.get("deployed") {
             Some(AttrValue::Str(id)) => find(id),
-            _ => deployments.iter().enumerate().find_map(|(d, (_, dep))| {
-                dep.resources
-                    .iter()
-                    .position(|r| normalized(&r.id) == normalized(&e.name))
-                    .map(|r| (d, r))
-            }),
+            _ => {
+                // By name; a Terraform address binds by its name part (`aws_dynamodb_table.orders`).
+                // Among resources of that name, one whose type fits the element's kind wins.
+                let fits = &model.kind(e.kind).resources;
+                let mut candidates = deployments.iter().enumerate().flat_map(|(d, (_, dep))| {
+                    dep.resources
+                        .iter()
+                        .enumerate()
+                        .filter_map(move |(r, resource)| {
+                            let name = resource.id.rsplit('.').next().unwrap_or(&resource.id);
+                            let named = normalized(&resource.id) == normalized(&e.name)
+                                || normalized(name) == normalized(&e.name);
+                            named.then_some((d, r, fits.contains(&resource.kind)))
+                        })
+                });
+                let all: Vec<(usize, usize, bool)> = candidates.by_ref().collect();
+                all.iter()
+                    .find(|c| c.2)
+                    .or(all.first())
+                    .map(|(d, r, _)| (*d, *r))
+            }
         })
         .collect();
     let mut finding = |check_id: &str, element: ElementId, message: String, fix: String| {

@@ -117,7 +117,12 @@ pub fn import(deployments: &[Deployment]) -> Result<String, String> {
     let _ = writeln!(out, "model \"Imported\" {{");
     let _ = writeln!(out, "  owner \"TODO\"");
     for deployment in deployments {
-        let _ = writeln!(out, "  deploy cloudformation {}", quote(&deployment.file));
+        let _ = writeln!(
+            out,
+            "  deploy {} {}",
+            deployment.format,
+            quote(&deployment.file)
+        );
     }
     out.push_str("}\n\nuse aws\nuse stride\nuse serverless\n\n");
     out.push_str("// TODO: replace with the real data items and their classifications.\ndata Unclassified : internal\n\n");

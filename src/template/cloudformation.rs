@@ -1,5 +1,6 @@
 //! CloudFormation: from a template's tree to its [`Deployment`], with the security-relevant
-//! facts of the resource types the service catalogue knows.
+//! facts of the resource types the service catalogue knows. SAM templates are expanded first;
+//! Terraform plans (JSON) are recognised and handed to [`super::terraform`].
 
 use super::deployment::{Deployment, Encryption, Facts, Resource};
 use super::tree::Node;
@@ -8,9 +9,15 @@ use super::yaml::{self, ReadError};
 /// Reads a CloudFormation template (YAML or JSON).
 pub fn read(file: &str, text: &str) -> Result<Deployment, ReadError> {
     let mut root = yaml::read(text)?;
-    if super::sam::is_sam(&root) {
-        root = super::sam::expand(&root);
+    if super::terraform::is_plan(&root) {
+        return super::terraform::read_tree(file, &root);
     }
+    let format = if super::sam::is_sam(&root) {
+        root = super::sam::expand(&root);
+        "sam"
+    } else {
+        "cloudformation"
+    };
     let Some(resources) = root.get("Resources") else {
         return Err(ReadError {
             message: "this is not a CloudFormation template: it has no `Resources` section"
@@ -29,6 +36,7 @@ pub fn read(file: &str, text: &str) -> Result<Deployment, ReadError> {
     let (grants, edges, role_users) = super::iam::read(resources);
     let mut deployment = Deployment {
         file: file.to_string(),
+        format: format.to_string(),
         resources: Vec::new(),
         grants,
         edges,

@@ -106,6 +106,8 @@ pub struct Edge {
 pub struct Deployment {
     /// The template's name as the user gave it.
     pub file: String,
+    /// What it was read as: `cloudformation`, `sam` or `terraform` (as in a model's `deploy`).
+    pub format: String,
     pub resources: Vec<Resource>,
     pub grants: Vec<Grant>,
     pub edges: Vec<Edge>,

@@ -7,5 +7,6 @@ pub mod deployment;
 pub mod iam;
 pub mod sam;
 pub mod sam_policies;
+pub mod terraform;
 pub mod tree;
 pub mod yaml;
