@@ -372,6 +372,8 @@ mod tests {
         }
         assert!(read(&bomb).unwrap_err().message.contains("alias bomb"));
         assert!(read("").unwrap_err().message.contains("empty"));
+        let huge = "# padding\n".repeat(MAX_BYTES / 10 + 1);
+        assert!(read(&huge).unwrap_err().message.contains("not read"));
         assert!(read("a: [1, 2\n").is_err());
     }
 }
