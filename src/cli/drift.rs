@@ -56,8 +56,6 @@ pub fn run(
             } = deploy
                 && let AttrValue::Str(path) = arg.as_ref()
             {
-                // CloudFormation, SAM and Terraform plans (JSON) are told apart by their content.
-                let _ = name;
                 paths.push(base.join(path));
             }
         }

@@ -201,18 +201,21 @@ fn compare(compilation: &Compilation, deployments: &[(FileId, Deployment)]) -> V
                 // By name; a Terraform address binds by its name part (`aws_dynamodb_table.orders`).
                 // Among resources of that name, one whose type fits the element's kind wins.
                 let fits = &model.kind(e.kind).resources;
-                let mut candidates = deployments.iter().enumerate().flat_map(|(d, (_, dep))| {
-                    dep.resources
-                        .iter()
-                        .enumerate()
-                        .filter_map(move |(r, resource)| {
-                            let name = resource.id.rsplit('.').next().unwrap_or(&resource.id);
-                            let named = normalized(&resource.id) == normalized(&e.name)
-                                || normalized(name) == normalized(&e.name);
-                            named.then_some((d, r, fits.contains(&resource.kind)))
-                        })
-                });
-                let all: Vec<(usize, usize, bool)> = candidates.by_ref().collect();
+                let all: Vec<(usize, usize, bool)> = deployments
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(d, (_, dep))| {
+                        dep.resources
+                            .iter()
+                            .enumerate()
+                            .filter_map(move |(r, resource)| {
+                                let name = resource.id.rsplit('.').next().unwrap_or(&resource.id);
+                                let named = normalized(&resource.id) == normalized(&e.name)
+                                    || normalized(name) == normalized(&e.name);
+                                named.then_some((d, r, fits.contains(&resource.kind)))
+                            })
+                    })
+                    .collect();
                 all.iter()
                     .find(|c| c.2)
                     .or(all.first())
