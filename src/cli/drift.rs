@@ -49,11 +49,9 @@ pub fn run(
             .and_then(|h| h.attrs.get("deploy"))
     {
         let base = model.parent().unwrap_or(Path::new(""));
+        // CloudFormation, SAM and Terraform plans (JSON) are told apart by their content.
         for deploy in deploys {
-            if let AttrValue::Variant {
-                name,
-                arg: Some(arg),
-            } = deploy
+            if let AttrValue::Variant { arg: Some(arg), .. } = deploy
                 && let AttrValue::Str(path) = arg.as_ref()
             {
                 paths.push(base.join(path));
