@@ -149,6 +149,30 @@ fn policy_statements(policies: &Node) -> (Vec<Node>, Vec<Node>) {
     (statements, managed)
 }
 
+/// The execution role SAM makes for a function or state machine from its `Policies`.
+fn execution_role(node: &Node, policies: Option<&Node>) -> Node {
+    let (statements, managed) = policies.map(policy_statements).unwrap_or_default();
+    let document = map(
+        node,
+        vec![(
+            "Statement",
+            at(node.line, node.column, Value::Seq(statements)),
+        )],
+    );
+    let policy = map(node, vec![("PolicyDocument", document)]);
+    let mut properties = vec![(
+        "Policies",
+        at(node.line, node.column, Value::Seq(vec![policy])),
+    )];
+    if !managed.is_empty() {
+        properties.push((
+            "ManagedPolicyArns",
+            at(node.line, node.column, Value::Seq(managed)),
+        ));
+    }
+    resource(node, "AWS::IAM::Role", properties)
+}
+
 /// Expands a SAM template's resources; the root keeps everything else.
 pub fn expand(root: &Node) -> Node {
     let Some(resources) = root.get("Resources") else {
@@ -198,38 +222,7 @@ pub fn expand(root: &Node) -> Node {
                     resource(node, "AWS::Lambda::Function", properties),
                 ));
                 if explicit_role.is_none() {
-                    let (statements, managed) =
-                        p.get("Policies").map(policy_statements).unwrap_or_default();
-                    let mut role_properties = vec![(
-                        "Policies",
-                        at(
-                            node.line,
-                            node.column,
-                            Value::Seq(vec![map(
-                                node,
-                                vec![(
-                                    "PolicyDocument",
-                                    map(
-                                        node,
-                                        vec![(
-                                            "Statement",
-                                            at(node.line, node.column, Value::Seq(statements)),
-                                        )],
-                                    ),
-                                )],
-                            )]),
-                        ),
-                    )];
-                    if !managed.is_empty() {
-                        role_properties.push((
-                            "ManagedPolicyArns",
-                            at(node.line, node.column, Value::Seq(managed)),
-                        ));
-                    }
-                    out.push((
-                        role.clone(),
-                        resource(node, "AWS::IAM::Role", role_properties),
-                    ));
+                    out.push((role.clone(), execution_role(node, p.get("Policies"))));
                 }
                 if let Some(url) = p.get("FunctionUrlConfig") {
                     let auth = url
@@ -391,35 +384,7 @@ pub fn expand(root: &Node) -> Node {
                     resource(node, "AWS::StepFunctions::StateMachine", properties),
                 ));
                 if p.get("Role").is_none() {
-                    let (statements, managed) =
-                        p.get("Policies").map(policy_statements).unwrap_or_default();
-                    let mut role_properties = vec![(
-                        "Policies",
-                        at(
-                            node.line,
-                            node.column,
-                            Value::Seq(vec![map(
-                                node,
-                                vec![(
-                                    "PolicyDocument",
-                                    map(
-                                        node,
-                                        vec![(
-                                            "Statement",
-                                            at(node.line, node.column, Value::Seq(statements)),
-                                        )],
-                                    ),
-                                )],
-                            )]),
-                        ),
-                    )];
-                    if !managed.is_empty() {
-                        role_properties.push((
-                            "ManagedPolicyArns",
-                            at(node.line, node.column, Value::Seq(managed)),
-                        ));
-                    }
-                    out.push((role, resource(node, "AWS::IAM::Role", role_properties)));
+                    out.push((role, execution_role(node, p.get("Policies"))));
                 }
             }
             "AWS::Serverless::LayerVersion" => out.push((
