@@ -232,6 +232,50 @@ impl Attributes {
     pub fn get(&self, name: &str) -> Option<&AttrValue> {
         self.0.iter().find(|a| a.name == name).map(|a| &a.value)
     }
+
+    /// A string attribute's value.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        match self.get(name) {
+            Some(AttrValue::Str(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// An enumeration attribute's value (its name, without an argument).
+    pub fn variant(&self, name: &str) -> Option<&str> {
+        match self.get(name) {
+            Some(AttrValue::Variant { name, .. }) => Some(name),
+            _ => None,
+        }
+    }
+
+    /// An enumeration or string attribute's value.
+    pub fn word(&self, name: &str) -> Option<&str> {
+        self.variant(name).or_else(|| self.text(name))
+    }
+
+    /// A list attribute's strings and enumeration values.
+    pub fn words(&self, name: &str) -> Vec<String> {
+        match self.get(name) {
+            Some(AttrValue::List(items)) => items
+                .iter()
+                .filter_map(|v| match v {
+                    AttrValue::Str(s) => Some(s.clone()),
+                    AttrValue::Variant { name, .. } => Some(name.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// An `on`/`off` attribute's value.
+    pub fn flag(&self, name: &str) -> Option<bool> {
+        match self.get(name) {
+            Some(AttrValue::Bool(b)) => Some(*b),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]

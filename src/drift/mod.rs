@@ -168,6 +168,41 @@ pub fn check_drift(compilation: &mut Compilation, templates: &[Template]) {
         .sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));
 }
 
+/// A drift finding of check `check_id` about `path`, located at `span`.
+fn drift_finding(
+    sources: &crate::source::SourceMap,
+    check_id: &str,
+    path: String,
+    item: Item,
+    span: Span,
+    message: String,
+    fix: String,
+) -> Finding {
+    let (rule, title, stride, severity) = check(check_id);
+    let file = sources.get(span.file);
+    let (line, column) = file.line_column(span.start as usize);
+    Finding {
+        id: format!("{rule}@{path}"),
+        rule: rule.to_string(),
+        title: title.to_string(),
+        stride: stride.iter().map(|s| s.to_string()).collect(),
+        severity,
+        status: Status::Active,
+        element: path,
+        location: Location {
+            file: file.name.clone(),
+            line,
+            column,
+        },
+        message,
+        fix: Some(fix),
+        refs: Vec::new(),
+        note: None,
+        item,
+        span,
+    }
+}
+
 /// Where the element is bound: (deployment index, resource index).
 pub(crate) type Binding = Option<(usize, usize)>;
 
@@ -224,31 +259,17 @@ fn compare(compilation: &Compilation, deployments: &[(FileId, Deployment)]) -> V
         })
         .collect();
     let mut finding = |check_id: &str, element: ElementId, message: String, fix: String| {
-        let (rule, title, stride, severity) = check(check_id);
-        let e = model.element(element);
-        let file = sources.get(e.span.file);
-        let (line, column) = file.line_column(e.span.start as usize);
         let path = element_path(&graph, element);
-        findings.push(Finding {
-            id: format!("{rule}@{path}"),
-            rule: rule.to_string(),
-            title: title.to_string(),
-            stride: stride.iter().map(|s| s.to_string()).collect(),
-            severity,
-            status: Status::Active,
-            element: path,
-            location: Location {
-                file: file.name.clone(),
-                line,
-                column,
-            },
+        let span = model.element(element).span;
+        findings.push(drift_finding(
+            sources,
+            check_id,
+            path,
+            Item::Element(element),
+            span,
             message,
-            fix: Some(fix),
-            refs: Vec::new(),
-            note: None,
-            item: Item::Element(element),
-            span: e.span,
-        });
+            fix,
+        ));
     };
     for (index, element) in model.elements.iter().enumerate() {
         let id = ElementId(index as u32);
@@ -310,37 +331,24 @@ fn compare(compilation: &Compilation, deployments: &[(FileId, Deployment)]) -> V
         );
     }
     let mut flow_findings = Vec::new();
+    let flow_paths = crate::findings::flow_paths(&graph);
     for drift in iam::compare(model, &bindings, deployments) {
         match drift.subject {
             iam::Subject::Element(element) => {
                 finding(drift.check, element, drift.message, drift.fix)
             }
             iam::Subject::Flow(index) => {
-                let (rule, title, stride, severity) = check(drift.check);
-                let flow = &model.flows[index];
-                let file = sources.get(flow.span.file);
-                let (line, column) = file.line_column(flow.span.start as usize);
-                let path = crate::findings::flow_paths(&graph)[index].clone();
-                flow_findings.push(Finding {
-                    id: format!("{rule}@{path}"),
-                    rule: rule.to_string(),
-                    title: title.to_string(),
-                    stride: stride.iter().map(|s| s.to_string()).collect(),
-                    severity,
-                    status: Status::Active,
-                    element: path,
-                    location: Location {
-                        file: file.name.clone(),
-                        line,
-                        column,
-                    },
-                    message: drift.message,
-                    fix: Some(drift.fix),
-                    refs: Vec::new(),
-                    note: None,
-                    item: Item::Flow(index),
-                    span: flow.span,
-                });
+                let path = flow_paths[index].clone();
+                let span = model.flows[index].span;
+                flow_findings.push(drift_finding(
+                    sources,
+                    drift.check,
+                    path,
+                    Item::Flow(index),
+                    span,
+                    drift.message,
+                    drift.fix,
+                ));
             }
         }
     }
@@ -370,42 +378,20 @@ fn compare(compilation: &Compilation, deployments: &[(FileId, Deployment)]) -> V
             if role_of_bound {
                 continue;
             }
-            let (rule, title, stride, severity) = check("DRF-003");
             let file = sources.get(*file_id);
-            let offset = file.offset_of(resource.line, resource.column);
-            findings.push(Finding {
-                id: format!("{rule}@{}#{}", deployment.file, resource.id),
-                rule: rule.to_string(),
-                title: title.to_string(),
-                stride: stride.iter().map(|s| s.to_string()).collect(),
-                severity,
-                status: Status::Active,
-                element: format!("{}#{}", deployment.file, resource.id),
-                location: Location { file: deployment.file.clone(), line: resource.line, column: resource.column },
-                message: format!("`{}` ({}) is deployed but no element of the model stands for it", resource.id, resource.kind),
-                fix: Some(format!("Model it (with `deployed \"{}\"`) so its threats are analysed, or remove it from the template", resource.id)),
-                refs: Vec::new(),
-                note: None,
-                item: Item::Resource,
-                span: Span::point(*file_id, offset),
-            });
+            let span = Span::point(*file_id, file.offset_of(resource.line, resource.column));
+            findings.push(drift_finding(
+                sources,
+                "DRF-003",
+                format!("{}#{}", deployment.file, resource.id),
+                Item::Resource,
+                span,
+                format!("`{}` ({}) is deployed but no element of the model stands for it", resource.id, resource.kind),
+                format!("Model it (with `deployed \"{}\"`) so its threats are analysed, or remove it from the template", resource.id),
+            ));
         }
     }
     findings
-}
-
-fn flag(element: &Element, name: &str) -> Option<bool> {
-    match element.attrs.get(name) {
-        Some(AttrValue::Bool(b)) => Some(*b),
-        _ => None,
-    }
-}
-
-fn variant<'a>(element: &'a Element, name: &str) -> Option<&'a str> {
-    match element.attrs.get(name) {
-        Some(AttrValue::Variant { name, .. }) => Some(name),
-        _ => None,
-    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -461,7 +447,7 @@ fn compare_facts(
             );
         }
     }
-    if flag(element, "tracing") == Some(true) && facts.tracing == Some(false) {
+    if element.attrs.flag("tracing") == Some(true) && facts.tracing == Some(false) {
         report(
             "DRF-011",
             format!(
@@ -492,7 +478,7 @@ fn compare_facts(
             );
         }
     }
-    if let Some(authorizer) = variant(element, "authorizer")
+    if let Some(authorizer) = element.attrs.variant("authorizer")
         && authorizer != "none"
         && facts.authorized == Some(false)
     {
@@ -508,7 +494,7 @@ fn compare_facts(
             ),
         );
     }
-    if let (Some(wanted), Some(actual)) = (variant(element, "auth"), &facts.url_auth) {
+    if let (Some(wanted), Some(actual)) = (element.attrs.variant("auth"), &facts.url_auth) {
         let expected = if wanted == "iam" { "AWS_IAM" } else { "NONE" };
         if !actual.eq_ignore_ascii_case(expected) {
             report(
@@ -537,7 +523,7 @@ fn compare_facts(
             "Block Public Access",
         ),
     ] {
-        if flag(element, attribute) == Some(true) && fact == Some(false) {
+        if element.attrs.flag(attribute) == Some(true) && fact == Some(false) {
             report(
                 check_id,
                 format!(

@@ -143,28 +143,6 @@ fn location(sources: &SourceMap, span: crate::span::Span) -> Location {
     }
 }
 
-fn word(attrs: &Attributes, name: &str) -> Option<String> {
-    match attrs.get(name) {
-        Some(AttrValue::Variant { name, .. }) => Some(name.clone()),
-        Some(AttrValue::Str(s)) => Some(s.clone()),
-        _ => None,
-    }
-}
-
-fn words(attrs: &Attributes, name: &str) -> Vec<String> {
-    match attrs.get(name) {
-        Some(AttrValue::List(items)) => items
-            .iter()
-            .filter_map(|v| match v {
-                AttrValue::Variant { name, .. } => Some(name.clone()),
-                AttrValue::Str(s) => Some(s.clone()),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 impl ReportView {
     /// The view of a compilation without errors.
     pub fn new(compilation: &Compilation) -> ReportView {
@@ -232,10 +210,10 @@ impl ReportView {
                 target: model.element(f.target).name.clone(),
                 label: f.label.clone(),
                 data: graph.flow_data(i).iter().map(data_name).collect(),
-                protocol: word(&f.attrs, "protocol"),
-                via: word(&f.attrs, "via"),
-                ops: words(&f.attrs, "ops"),
-                authn: word(&f.attrs, "authn"),
+                protocol: f.attrs.word("protocol").map(str::to_string),
+                via: f.attrs.word("via").map(str::to_string),
+                ops: f.attrs.words("ops"),
+                authn: f.attrs.word("authn").map(str::to_string),
                 crosses_boundary: !graph.crossings[i].0.is_empty()
                     || !graph.crossings[i].1.is_empty(),
                 location: location(sources, f.span),
@@ -320,8 +298,8 @@ impl ReportView {
             schema_version: SCHEMA_VERSION,
             model: ModelInfo {
                 name: header.map_or_else(|| "Untitled model".to_string(), |h| h.name.clone()),
-                owner: header.and_then(|h| word(&h.attrs, "owner")),
-                summary: header.and_then(|h| word(&h.attrs, "summary")),
+                owner: header.and_then(|h| h.attrs.word("owner").map(str::to_string)),
+                summary: header.and_then(|h| h.attrs.word("summary").map(str::to_string)),
                 file: sources.get(compilation.unit.root).name.clone(),
             },
             summary,

@@ -64,34 +64,6 @@ pub struct Hit {
     pub fix: Option<String>,
 }
 
-fn text(attrs: &Attributes, name: &str) -> Option<String> {
-    match attrs.get(name) {
-        Some(AttrValue::Str(s)) => Some(s.clone()),
-        _ => None,
-    }
-}
-
-fn words(attrs: &Attributes, name: &str) -> Vec<String> {
-    match attrs.get(name) {
-        Some(AttrValue::List(items)) => items
-            .iter()
-            .filter_map(|v| match v {
-                AttrValue::Str(s) => Some(s.clone()),
-                AttrValue::Variant { name, .. } => Some(name.clone()),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn variant<'a>(attrs: &'a Attributes, name: &str) -> Option<&'a str> {
-    match attrs.get(name) {
-        Some(AttrValue::Variant { name, .. }) => Some(name),
-        _ => None,
-    }
-}
-
 fn attr_span(attrs: &Attributes, name: &str, fallback: Span) -> Span {
     attrs
         .0
@@ -109,14 +81,18 @@ pub fn compile(model: &Model, sources: &SourceMap) -> (Vec<CompiledRule>, Vec<Di
         let subject_ty = check::subject_type(model, rule.subject);
         let mut checker = Checker::new(model, &rule.var, subject_ty);
         let condition = checker.condition(&rule.condition_ast);
-        let message_text = text(&rule.attrs, "message").unwrap_or_default();
+        let message_text = rule
+            .attrs
+            .text("message")
+            .map(str::to_string)
+            .unwrap_or_default();
         let message = Template::check(
             &mut checker,
             sources,
             &message_text,
             attr_span(&rule.attrs, "message", rule.span),
         );
-        let fix_text = text(&rule.attrs, "fix");
+        let fix_text = rule.attrs.text("fix").map(str::to_string);
         let fix = fix_text.as_ref().map(|fix| {
             Template::check(
                 &mut checker,
@@ -125,14 +101,14 @@ pub fn compile(model: &Model, sources: &SourceMap) -> (Vec<CompiledRule>, Vec<Di
                 attr_span(&rule.attrs, "fix", rule.span),
             )
         });
-        let severity = match variant(&rule.attrs, "severity").and_then(Severity::parse) {
+        let severity = match rule.attrs.variant("severity").and_then(Severity::parse) {
             Some(fixed) => Some(SeverityRule::Fixed(fixed)),
             None if rule.attrs.get("impact").is_some()
                 || rule.attrs.get("likelihood").is_some() =>
             {
                 Some(SeverityRule::Matrix {
-                    impact: variant(&rule.attrs, "impact").and_then(Level::parse),
-                    likelihood: variant(&rule.attrs, "likelihood").and_then(Level::parse),
+                    impact: rule.attrs.variant("impact").and_then(Level::parse),
+                    likelihood: rule.attrs.variant("likelihood").and_then(Level::parse),
                 })
             }
             None => {
@@ -159,12 +135,12 @@ pub fn compile(model: &Model, sources: &SourceMap) -> (Vec<CompiledRule>, Vec<Di
             id: rule.id.clone(),
             title: rule.title.clone(),
             subject: rule.subject,
-            stride: words(&rule.attrs, "stride"),
+            stride: rule.attrs.words("stride"),
             severity,
-            refs: words(&rule.attrs, "refs"),
-            what: text(&rule.attrs, "what"),
-            why: text(&rule.attrs, "why"),
-            example: text(&rule.attrs, "example"),
+            refs: rule.attrs.words("refs"),
+            what: rule.attrs.text("what").map(str::to_string),
+            why: rule.attrs.text("why").map(str::to_string),
+            example: rule.attrs.text("example").map(str::to_string),
             message_text,
             fix_text: fix_text.clone(),
             file: sources.get(rule.span.file).name.clone(),
