@@ -35,6 +35,8 @@ pub struct Compilation {
     pub rules: Vec<CompiledRule>,
     pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The date accepted risks were judged against (`until` before it: expired).
+    pub today: time::Date,
 }
 
 impl Compilation {
@@ -67,7 +69,12 @@ pub fn compile(root: LoadedFile, loader: &mut dyn Loader, options: Options) -> C
             });
             findings = findings::from_hits(hits, &compiled, &graph, &unit.sources);
             let today = options.today.to_string();
-            diagnostics.extend(findings::apply_accepts(&mut findings, &graph, &today));
+            diagnostics.extend(findings::apply_accepts(
+                &mut findings,
+                &graph,
+                &today,
+                false,
+            ));
         }
     }
     diagnostic::sort_and_dedup(&mut diagnostics);
@@ -77,6 +84,7 @@ pub fn compile(root: LoadedFile, loader: &mut dyn Loader, options: Options) -> C
         rules: compiled,
         findings,
         diagnostics,
+        today: options.today,
     }
 }
 

@@ -52,9 +52,17 @@ fn main() {
             model,
             templates,
             format,
+            output,
             color,
             fail_on,
-        } => cli::drift::run(&model, &templates, format, color, fail_on),
+        } => cli::drift::run(&cli::drift::DriftArgs {
+            model,
+            templates,
+            format,
+            output,
+            color,
+            fail_on,
+        }),
         Command::Import {
             templates,
             output,

@@ -399,6 +399,13 @@ impl RulePattern {
         }
     }
 
+    /// Whether the pattern names drift checks (`DRF-…`), which `drift` applies, not `check`.
+    pub fn is_drift(&self) -> bool {
+        match self {
+            RulePattern::Id(text) | RulePattern::Prefix(text) => text.starts_with("DRF"),
+        }
+    }
+
     pub fn matches(&self, id: &str) -> bool {
         match self {
             RulePattern::Id(exact) => exact == id,

@@ -214,10 +214,7 @@ fn importing_every_corpus_template_gives_a_model_that_checks_and_has_no_drift() 
         compilation.findings.clear();
         threatflow::drift::check_drift(
             &mut compilation,
-            &[threatflow::drift::Template {
-                name: "template.yaml".into(),
-                text,
-            }],
+            &[threatflow::drift::Template::new("template.yaml", text)],
         );
         if !compilation.findings.is_empty() {
             drifting.push(format!(

@@ -21,10 +21,7 @@ fn drift(templates: &[&str]) -> threatflow::Compilation {
     compilation.findings.clear();
     let templates: Vec<Template> = templates
         .iter()
-        .map(|name| Template {
-            name: name.to_string(),
-            text: std::fs::read_to_string(base.join(name)).unwrap(),
-        })
+        .map(|name| Template::new(*name, std::fs::read_to_string(base.join(name)).unwrap()))
         .collect();
     check_drift(&mut compilation, &templates);
     compilation
@@ -170,10 +167,10 @@ fn sam_templates_are_expanded_before_comparing() {
         compilation.diagnostics
     );
     compilation.findings.clear();
-    let template = Template {
-        name: "sam.yaml".into(),
-        text: std::fs::read_to_string(base.join("sam.yaml")).unwrap(),
-    };
+    let template = Template::new(
+        "sam.yaml",
+        std::fs::read_to_string(base.join("sam.yaml")).unwrap(),
+    );
     check_drift(&mut compilation, &[template]);
     let ids: Vec<&str> = compilation.findings.iter().map(|f| f.id.as_str()).collect();
     // The implicit function URL has AuthType NONE; everything else agrees: tracing comes from
@@ -192,10 +189,10 @@ fn terraform_plans_are_read_with_modules_references_and_grants() {
         compilation.diagnostics
     );
     compilation.findings.clear();
-    let template = Template {
-        name: "plan.json".into(),
-        text: std::fs::read_to_string(base.join("plan.json")).unwrap(),
-    };
+    let template = Template::new(
+        "plan.json",
+        std::fs::read_to_string(base.join("plan.json")).unwrap(),
+    );
     check_drift(&mut compilation, &[template]);
     let ids: BTreeSet<&str> = compilation.findings.iter().map(|f| f.id.as_str()).collect();
     // The table has encryption off where the model wants orders_key; the function's tracing

@@ -93,7 +93,7 @@ pub enum Command {
         #[arg(long, value_enum)]
         fail_on_new: Option<FailOn>,
     },
-    /// Compare a model with its deployed CloudFormation or SAM templates.
+    /// Compare a model with its deployed CloudFormation, SAM or Terraform templates.
     ///
     /// Exit status: 2 when the model or a template cannot be read; 1 when a drift finding
     /// reaches --fail-on; else 0.
@@ -103,9 +103,13 @@ pub enum Command {
         /// Templates to compare with (default: the model's `deploy` lines).
         #[arg(long = "template")]
         templates: Vec<PathBuf>,
-        /// How to print the findings.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// How to print the findings: text, JSON (as `check --format json`) or SARIF (located
+        /// in the model and in the template).
+        #[arg(long, value_enum, default_value_t = DriftFormat::Text)]
+        format: DriftFormat,
+        /// Write the JSON or SARIF output to this file instead of standard output.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
         /// When to colour the text output.
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
@@ -169,6 +173,13 @@ pub enum Command {
 pub enum Format {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DriftFormat {
+    Text,
+    Json,
+    Sarif,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -1,23 +1,60 @@
 //! `threatflow drift MODEL [--template T…]`: the model against its deployed templates. Without
 //! `--template`, the model's `deploy` lines name them (relative to the model).
 
-use super::args::{Color, FailOn, Format};
+use super::args::{Color, DriftFormat, FailOn};
 use super::check::{EXIT_ERRORS, EXIT_FINDINGS, compile_path, severity_of};
 use super::{files, output};
 use std::path::{Path, PathBuf};
-use threatflow::diagnostic::{Diagnostic, to_json};
-use threatflow::drift::{Template, check_drift};
+use threatflow::diagnostic::to_json;
+use threatflow::drift::{CHECKS, Template, check_drift};
 use threatflow::findings::{render_findings, summary};
 use threatflow::model::AttrValue;
+use threatflow::report::sarif::{self, Descriptor};
 
-pub fn run(
-    model: &Path,
-    templates: &[PathBuf],
-    format: Format,
-    color: Color,
-    fail_on: Option<FailOn>,
-) -> i32 {
-    let color = output::color_choice(color);
+/// The command line of `drift`.
+pub struct DriftArgs {
+    pub model: PathBuf,
+    pub templates: Vec<PathBuf>,
+    pub format: DriftFormat,
+    pub output: Option<PathBuf>,
+    pub color: Color,
+    pub fail_on: Option<FailOn>,
+}
+
+/// The templates named by the model header's `deploy` lines, relative to the model.
+fn deployed_templates(model: &Path, header: Option<&AttrValue>) -> Vec<PathBuf> {
+    let base = model.parent().unwrap_or(Path::new(""));
+    let Some(AttrValue::List(deploys)) = header else {
+        return Vec::new();
+    };
+    // CloudFormation, SAM and Terraform are told apart by their content (and `.tf` names).
+    deploys
+        .iter()
+        .filter_map(|deploy| match deploy {
+            AttrValue::Variant { arg: Some(arg), .. } => match arg.as_ref() {
+                AttrValue::Str(path) => Some(base.join(path)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// How finding ids name a template: its path relative to the model's directory when it is
+/// under it, so `drift` run from anywhere gives the same ids.
+fn template_key(model: &Path, template: &Path) -> String {
+    let base = model.parent().unwrap_or(Path::new(""));
+    let relative = if base.as_os_str().is_empty() {
+        template
+    } else {
+        template.strip_prefix(base).unwrap_or(template)
+    };
+    relative.to_string_lossy().replace('\\', "/")
+}
+
+pub fn run(args: &DriftArgs) -> i32 {
+    let color = output::color_choice(args.color);
+    let model = args.model.as_path();
     let mut compilation = match compile_path(model, &[]) {
         Ok(c) => c,
         Err(unreadable) => {
@@ -39,37 +76,25 @@ pub fn run(
         );
         return EXIT_ERRORS;
     }
-    let mut paths: Vec<PathBuf> = templates.to_vec();
-    let mut problems = Vec::new();
-    if paths.is_empty()
-        && let Some(AttrValue::List(deploys)) = compilation
-            .model
-            .header
-            .as_ref()
-            .and_then(|h| h.attrs.get("deploy"))
-    {
-        let base = model.parent().unwrap_or(Path::new(""));
-        // CloudFormation, SAM and Terraform plans (JSON) are told apart by their content.
-        for deploy in deploys {
-            if let AttrValue::Variant { arg: Some(arg), .. } = deploy
-                && let AttrValue::Str(path) = arg.as_ref()
-            {
-                paths.push(base.join(path));
-            }
-        }
+    let mut paths: Vec<PathBuf> = args.templates.clone();
+    if paths.is_empty() {
+        let header = compilation.model.header.as_ref();
+        paths = deployed_templates(model, header.and_then(|h| h.attrs.get("deploy")));
     }
-    if paths.is_empty() && problems.is_empty() {
+    if paths.is_empty() {
         eprintln!(
             "error: no templates: pass --template, or name them with `deploy` in the model header"
         );
         return EXIT_ERRORS;
     }
+    let mut problems = Vec::new();
     let mut loaded = Vec::new();
     for path in &paths {
         match files::read(path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => loaded.push(Template {
                     name: path.display().to_string(),
+                    key: template_key(model, path),
                     text,
                 }),
                 Err(_) => problems.push(format!("`{}` is not UTF-8", path.display())),
@@ -80,41 +105,55 @@ pub fn run(
     for problem in &problems {
         eprintln!("error: {problem}");
     }
-    // Only drift findings count here; the rules' findings are `check`'s business.
+    // Only drift findings count here; the rules' findings are `check`'s.
     compilation.findings.clear();
     check_drift(&mut compilation, &loaded);
-    let failed = !problems.is_empty() || compilation.diagnostics.iter().any(Diagnostic::is_error);
-    match format {
-        Format::Json => {
+    let failed = !problems.is_empty() || compilation.has_errors();
+    // A run that could not read every template writes no output file: it would be partial.
+    let out = if failed { None } else { args.output.as_deref() };
+    if failed && let Some(path) = &args.output {
+        eprintln!(
+            "{}: not written: a template could not be read",
+            path.display()
+        );
+    }
+    let written = match args.format {
+        DriftFormat::Json => {
             let document = serde_json::json!({
                 "diagnostics": to_json(&compilation.diagnostics, &compilation.unit.sources),
                 "findings": compilation.findings,
             });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&document).expect("drift serializes")
-            );
+            let mut text = serde_json::to_string_pretty(&document).expect("drift serializes");
+            text.push('\n');
+            output::emit(&text, out)
         }
-        Format::Text => {
+        DriftFormat::Sarif => {
             eprint!(
                 "{}",
                 output::text(&compilation.diagnostics, &compilation.unit.sources, color)
             );
-            print!(
+            let descriptors: Vec<Descriptor> = CHECKS.iter().map(Descriptor::from).collect();
+            let text = sarif::render_findings(&compilation.findings, &descriptors);
+            output::emit(&text, out)
+        }
+        DriftFormat::Text => {
+            eprint!(
                 "{}",
-                render_findings(&compilation.findings, &compilation.unit.sources, color)
+                output::text(&compilation.diagnostics, &compilation.unit.sources, color)
             );
-            println!(
-                "{}: drift against {} template(s): {}",
+            let mut text = render_findings(&compilation.findings, &compilation.unit.sources, color);
+            text.push_str(&format!(
+                "{}: drift against {} template(s): {}\n",
                 model.display(),
                 loaded.len(),
                 summary(&compilation.findings)
-            );
+            ));
+            output::emit(&text, out)
         }
-    }
-    if failed {
+    };
+    if failed || written != 0 {
         EXIT_ERRORS
-    } else if fail_on.is_some_and(|level| {
+    } else if args.fail_on.is_some_and(|level| {
         compilation
             .findings
             .iter()

@@ -1,7 +1,10 @@
-//! Printing diagnostics to the terminal or as JSON.
+//! Printing diagnostics to the terminal or as JSON; writing rendered output.
 
 use super::args::Color;
+use super::check::EXIT_ERRORS;
+use super::files;
 use std::io::IsTerminal;
+use std::path::Path;
 use threatflow::diagnostic::{ColorChoice, Diagnostic, Severity, render_text};
 use threatflow::source::SourceMap;
 
@@ -37,4 +40,21 @@ pub fn counts(diagnostics: &[Diagnostic]) -> String {
         plural(errors, "error"),
         plural(warnings, "warning")
     )
+}
+
+/// Writes `text` to `output` atomically, or prints it; the exit status.
+pub fn emit(text: &str, output: Option<&Path>) -> i32 {
+    match output {
+        None => {
+            print!("{text}");
+            0
+        }
+        Some(path) => match files::write_atomically(path, text.as_bytes()) {
+            Ok(()) => 0,
+            Err(reason) => {
+                eprintln!("error: cannot write `{}`: {reason}", path.display());
+                EXIT_ERRORS
+            }
+        },
+    }
 }

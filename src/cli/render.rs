@@ -35,23 +35,6 @@ fn compile_clean(file: &Path, disabled: &[String]) -> Option<Compilation> {
     }
 }
 
-/// Writes `text` to `output` atomically, or prints it.
-fn emit(text: &str, output: Option<&Path>) -> i32 {
-    match output {
-        None => {
-            print!("{text}");
-            0
-        }
-        Some(path) => match files::write_atomically(path, text.as_bytes()) {
-            Ok(()) => 0,
-            Err(reason) => {
-                eprintln!("error: cannot write `{}`: {reason}", path.display());
-                EXIT_ERRORS
-            }
-        },
-    }
-}
-
 /// A template from `dir` when it holds one named `name.tera`, else the built-in one.
 fn template(dir: Option<&Path>, builtin: (&str, &str)) -> Result<String, String> {
     let (name, text) = builtin;
@@ -96,7 +79,7 @@ pub fn report(
         }
     };
     match rendered {
-        Ok(text) => emit(&text, out),
+        Ok(text) => output::emit(&text, out),
         Err(reason) => {
             eprintln!("error: cannot render the report: {reason}");
             EXIT_ERRORS
@@ -135,5 +118,5 @@ pub fn diagram(
         DiagramFormat::Dot => diagram::dot::render(&scene),
         DiagramFormat::Mermaid => diagram::mermaid::render(&scene),
     };
-    emit(&text, out)
+    output::emit(&text, out)
 }

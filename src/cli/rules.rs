@@ -1,4 +1,5 @@
-//! `threatflow rules` and `threatflow explain`: the rule catalogue and each rule's documentation.
+//! `threatflow rules` and `threatflow explain`: the rule catalogue and each rule's (or drift
+//! check's) documentation.
 
 use super::args::Format;
 use super::check::{EXIT_ERRORS, compile_path};
@@ -6,6 +7,7 @@ use super::{files, output};
 use std::path::Path;
 use threatflow::compile::Options;
 use threatflow::diagnostic::ColorChoice;
+use threatflow::drift::{CHECKS, DriftCheck, find_check};
 use threatflow::load::{LoadedFile, NoFiles};
 use threatflow::rules::doc;
 use threatflow::suggest::did_you_mean;
@@ -84,7 +86,23 @@ pub fn list(model: Option<&Path>, format: Format) -> i32 {
     0
 }
 
+/// A drift check's documentation, laid out as a rule's.
+fn explain_drift(check: &DriftCheck) -> String {
+    format!(
+        "{}: {}\n\n  applies to  element, flow or deployed resource (`threatflow drift`)\n  stride      {}\n  severity    {}\n\nWhat\n  {}\n",
+        check.id,
+        check.title,
+        check.stride.join(", "),
+        check.severity.as_str(),
+        check.what
+    )
+}
+
 pub fn explain(id: &str, model: Option<&Path>) -> i32 {
+    if let Some(check) = find_check(id) {
+        print!("{}", explain_drift(check));
+        return 0;
+    }
     let compilation = match catalogue(model) {
         Ok(c) => c,
         Err(status) => return status,
@@ -95,7 +113,8 @@ pub fn explain(id: &str, model: Option<&Path>) -> i32 {
             0
         }
         None => {
-            let help = did_you_mean(id, compilation.rules.iter().map(|r| r.id.as_str()));
+            let known = compilation.rules.iter().map(|r| r.id.as_str());
+            let help = did_you_mean(id, known.chain(CHECKS.iter().map(|c| c.id)));
             eprintln!(
                 "error: there is no rule `{id}`{}",
                 help.map(|h| format!("; {h}")).unwrap_or_default()

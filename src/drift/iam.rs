@@ -2,23 +2,10 @@
 //! does not show (over-privilege), flows nothing deployed makes possible, wildcards where the
 //! model says least privilege, and write permissions where the model's flows only read.
 
-use super::Binding;
+use super::{Binding, Drift, Subject};
 use crate::model::*;
 use crate::span::FileId;
 use crate::template::deployment::Deployment;
-
-/// A drift finding about IAM: check id, the element (or flow) it is about, message and fix.
-pub enum Subject {
-    Element(ElementId),
-    Flow(usize),
-}
-
-pub struct IamDrift {
-    pub check: &'static str,
-    pub subject: Subject,
-    pub message: String,
-    pub fix: String,
-}
 
 fn ops(flow: &Flow) -> Vec<String> {
     match flow.attrs.get("ops") {
@@ -37,7 +24,7 @@ pub fn compare(
     model: &Model,
     bindings: &[Binding],
     deployments: &[(FileId, Deployment)],
-) -> Vec<IamDrift> {
+) -> Vec<Drift> {
     let mut out = Vec::new();
     // The element bound to each (deployment, logical id).
     let element_of = |d: usize, id: &str| -> Option<ElementId> {
@@ -61,14 +48,16 @@ pub fn compare(
             };
             let principal_element = model.element(principal);
             let at = format!("{}:{}:{}", deployment.file, grant.line, grant.column);
+            let located = Some((d, grant.line, grant.column));
             let iam = match principal_element.attrs.get("iam") {
                 Some(AttrValue::Variant { name, .. }) => name.as_str(),
                 _ => "",
             };
             if grant.has_wildcard() && (iam == "least_privilege" || iam == "scoped") {
-                out.push(IamDrift {
+                out.push(Drift {
                     check: "DRF-022",
                     subject: Subject::Element(principal),
+                    at: located,
                     message: format!(
                         "the model scopes {}'s role as {iam} but its policy ({at}) allows {}{}",
                         principal_element.name,
@@ -88,9 +77,10 @@ pub fn compare(
                 let flows = flows_between(principal, target_element);
                 let target_name = &model.element(target_element).name;
                 if flows.is_empty() && !key_of_a_neighbour(model, principal, target_element) {
-                    out.push(IamDrift {
+                    out.push(Drift {
                         check: "DRF-020",
-                        subject: Subject::Element(principal),
+                        subject: Subject::Access(principal, target_element),
+                        at: located,
                         message: format!(
                             "{} may {} on {target_name} ({at}) but the model has no flow between them",
                             principal_element.name,
@@ -105,9 +95,10 @@ pub fn compare(
                     !ops.is_empty() && ops.iter().all(|o| o == "read" || o == "subscribe")
                 });
                 if read_only && grant.writes() {
-                    out.push(IamDrift {
+                    out.push(Drift {
                         check: "DRF-023",
-                        subject: Subject::Element(principal),
+                        subject: Subject::Access(principal, target_element),
+                        at: located,
                         message: format!(
                             "the model's flows between {} and {target_name} only read, but the policy ({at}) allows {}",
                             principal_element.name,
@@ -148,9 +139,10 @@ pub fn compare(
             })
         });
         if !backed {
-            out.push(IamDrift {
+            out.push(Drift {
                 check: "DRF-021",
                 subject: Subject::Flow(index),
+                at: None,
                 message: format!(
                     "the model has a flow from {} to {} but no grant, event source or integration between `{source_id}` and `{target_id}` makes it possible",
                     model.element(flow.source).name,

@@ -8,10 +8,18 @@ use crate::model::*;
 use crate::rules::Item;
 
 /// Applies the model's `accept` blocks to `findings`; returns diagnostics for stale ones.
-pub fn apply_accepts(findings: &mut [Finding], graph: &Graph, today: &str) -> Vec<Diagnostic> {
+/// `drift` says which acceptances apply: those of drift checks (`DRF-…`) to the findings of
+/// `drift`, the others to the rules' findings of `check`; each family is judged stale only by
+/// the command that produces its findings.
+pub fn apply_accepts(
+    findings: &mut [Finding],
+    graph: &Graph,
+    today: &str,
+    drift: bool,
+) -> Vec<Diagnostic> {
     let model = graph.model;
     let mut diagnostics = Vec::new();
-    for accept in &model.accepts {
+    for accept in model.accepts.iter().filter(|a| a.rule.is_drift() == drift) {
         let until = match accept.attrs.get("until") {
             Some(AttrValue::Date(date)) => Some(date.clone()),
             _ => None,

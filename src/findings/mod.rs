@@ -57,6 +57,9 @@ pub struct Finding {
     /// The element's path, or the flow's `source->target`.
     pub element: String,
     pub location: Location,
+    /// For drift: where the template declares the resource or grant the finding is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deployed: Option<Location>,
     pub message: String,
     pub fix: Option<String>,
     pub refs: Vec<String>,
@@ -150,6 +153,7 @@ pub fn from_hits(
                 line,
                 column,
             },
+            deployed: None,
             message: hit.message,
             fix: hit.fix,
             refs: rule.refs.clone(),

@@ -1,10 +1,11 @@
 //! SARIF 2.1.0 for GitHub code scanning: one run, the rules as the driver's rule descriptors
 //! (with help text from their documentation), one result per finding located at its element's
 //! line and column, the stable finding id as the partial fingerprint, accepted risks as
-//! in-source suppressions.
+//! in-source suppressions. Drift findings are located twice: in the model and in the template.
 
 use super::ReportView;
-use crate::findings::Status;
+use crate::drift::DriftCheck;
+use crate::findings::{Finding, Location, Status};
 use crate::rules::CompiledRule;
 use crate::rules::severity::Severity;
 use serde_json::{Value, json};
@@ -29,25 +30,62 @@ fn score(severity: Severity) -> &'static str {
     }
 }
 
-fn rule_descriptor(rule: &CompiledRule) -> Value {
-    let default = match rule.severity {
-        crate::rules::severity::SeverityRule::Fixed(s) => s,
-        crate::rules::severity::SeverityRule::Matrix { .. } => Severity::Medium,
-    };
-    let mut help = String::new();
-    for (heading, text) in [
-        ("What", &rule.what),
-        ("Why", &rule.why),
-        ("Fix", &rule.fix_text),
-        ("Example", &rule.example),
-    ] {
-        if let Some(text) = text {
-            help.push_str(&format!("{heading}: {text}\n"));
+/// What SARIF says about a rule or drift check.
+pub struct Descriptor {
+    pub id: String,
+    pub title: String,
+    pub what: Option<String>,
+    /// Plain text: what, why, fix, example, references.
+    pub help: String,
+    pub stride: Vec<String>,
+    pub default: Severity,
+}
+
+impl From<&CompiledRule> for Descriptor {
+    fn from(rule: &CompiledRule) -> Descriptor {
+        let default = match rule.severity {
+            crate::rules::severity::SeverityRule::Fixed(s) => s,
+            crate::rules::severity::SeverityRule::Matrix { .. } => Severity::Medium,
+        };
+        let mut help = String::new();
+        for (heading, text) in [
+            ("What", &rule.what),
+            ("Why", &rule.why),
+            ("Fix", &rule.fix_text),
+            ("Example", &rule.example),
+        ] {
+            if let Some(text) = text {
+                help.push_str(&format!("{heading}: {text}\n"));
+            }
+        }
+        if !rule.refs.is_empty() {
+            help.push_str(&format!("References: {}\n", rule.refs.join(", ")));
+        }
+        Descriptor {
+            id: rule.id.clone(),
+            title: rule.title.clone(),
+            what: rule.what.clone(),
+            help,
+            stride: rule.stride.clone(),
+            default,
         }
     }
-    if !rule.refs.is_empty() {
-        help.push_str(&format!("References: {}\n", rule.refs.join(", ")));
+}
+
+impl From<&DriftCheck> for Descriptor {
+    fn from(check: &DriftCheck) -> Descriptor {
+        Descriptor {
+            id: check.id.to_string(),
+            title: check.title.to_string(),
+            what: Some(check.what.to_string()),
+            help: format!("What: {}\n", check.what),
+            stride: check.stride.iter().map(|s| s.to_string()).collect(),
+            default: check.severity,
+        }
     }
+}
+
+fn rule_descriptor(rule: &Descriptor) -> Value {
     let mut tags: Vec<String> = vec!["security".to_string(), "threat-model".to_string()];
     tags.extend(rule.stride.iter().cloned());
     json!({
@@ -55,24 +93,42 @@ fn rule_descriptor(rule: &CompiledRule) -> Value {
         "name": rule.id.replace('-', ""),
         "shortDescription": { "text": rule.title },
         "fullDescription": { "text": rule.what.clone().unwrap_or_else(|| rule.title.clone()) },
-        "help": { "text": help },
-        "defaultConfiguration": { "level": level(default) },
+        "help": { "text": rule.help },
+        "defaultConfiguration": { "level": level(rule.default) },
         "properties": {
             "tags": tags,
-            "security-severity": score(default),
+            "security-severity": score(rule.default),
         },
     })
 }
 
+/// A SARIF location: a file, line and column, named by the element or resource it shows.
+fn location(at: &Location, name: &str, kind: &str) -> Value {
+    json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": at.file },
+            "region": { "startLine": at.line, "startColumn": at.column },
+        },
+        "logicalLocations": [{ "name": name, "kind": kind }],
+    })
+}
+
+/// The report of a model's rule findings.
 pub fn render(view: &ReportView, rules: &[CompiledRule]) -> String {
-    let mut used: Vec<&CompiledRule> = rules
+    let descriptors: Vec<Descriptor> = rules.iter().map(Descriptor::from).collect();
+    render_findings(&view.findings, &descriptors)
+}
+
+/// Findings as one SARIF run, with the descriptors of the rules or checks they come from. A
+/// drift finding is located in the model and in the template (`locations` in that order).
+pub fn render_findings(findings: &[Finding], rules: &[Descriptor]) -> String {
+    let mut used: Vec<&Descriptor> = rules
         .iter()
-        .filter(|r| view.findings.iter().any(|f| f.rule == r.id))
+        .filter(|r| findings.iter().any(|f| f.rule == r.id))
         .collect();
     used.sort_by(|a, b| a.id.cmp(&b.id));
     let descriptors: Vec<Value> = used.iter().map(|r| rule_descriptor(r)).collect();
-    let results: Vec<Value> = view
-        .findings
+    let results: Vec<Value> = findings
         .iter()
         .map(|finding| {
             let index = used.iter().position(|r| r.id == finding.rule);
@@ -80,20 +136,20 @@ pub fn render(view: &ReportView, rules: &[CompiledRule]) -> String {
             if let Some(fix) = &finding.fix {
                 message.push_str(&format!(" Fix: {fix}"));
             }
+            let mut locations = vec![location(&finding.location, &finding.element, "element")];
+            if let Some(deployed) = &finding.deployed
+                && *deployed != finding.location
+            {
+                locations[0]["message"] = json!({ "text": "in the model" });
+                let mut template = location(deployed, &finding.element, "resource");
+                template["message"] = json!({ "text": "in the deployed template" });
+                locations.push(template);
+            }
             let mut result = json!({
                 "ruleId": finding.rule,
                 "level": level(finding.severity),
                 "message": { "text": message },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": finding.location.file },
-                        "region": {
-                            "startLine": finding.location.line,
-                            "startColumn": finding.location.column,
-                        },
-                    },
-                    "logicalLocations": [{ "name": finding.element, "kind": "element" }],
-                }],
+                "locations": locations,
                 "partialFingerprints": { "threatflowFindingId/v1": finding.id },
                 "properties": {
                     "severity": finding.severity.as_str(),

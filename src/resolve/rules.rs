@@ -228,9 +228,17 @@ fn duplicate_clause(
 
 fn accept(r: &mut Resolver, decl: &ast::AcceptDecl) {
     let pattern = RulePattern::parse(&decl.rule.name);
-    let known = r.rules.keys().any(|id| pattern.matches(id));
+    // Drift checks (`DRF-…`) are accepted like rules; `drift` applies those acceptances.
+    let drift_ids = crate::drift::CHECKS.iter().map(|c| c.id);
+    let known = r.rules.keys().any(|id| pattern.matches(id))
+        || drift_ids.clone().any(|id| pattern.matches(id));
     if !known {
-        let ids: Vec<String> = r.rules.keys().cloned().collect();
+        let ids: Vec<String> = r
+            .rules
+            .keys()
+            .cloned()
+            .chain(drift_ids.map(String::from))
+            .collect();
         let message = match &pattern {
             RulePattern::Id(id) => format!("there is no rule `{id}`"),
             RulePattern::Prefix(prefix) => format!("no rule id starts with `{prefix}`"),

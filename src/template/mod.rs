@@ -10,3 +10,12 @@ pub mod sam_policies;
 pub mod terraform;
 pub mod tree;
 pub mod yaml;
+
+use deployment::Deployment;
+use yaml::ReadError;
+
+/// Reads one template: CloudFormation or SAM (YAML or JSON) or a Terraform plan (JSON), told
+/// apart by their content.
+pub fn read(file: &str, text: &str) -> Result<Deployment, ReadError> {
+    cloudformation::read(file, text)
+}
