@@ -142,6 +142,7 @@ fn our_sam_expansion_against_the_translators() {
     inputs.sort();
     let (mut pairs, mut resources_match, mut edges_match, mut grants_match, mut all_match) =
         (0, 0, 0, 0, 0);
+    let (mut connectors, mut connectors_match) = (0, 0);
     for input in &inputs {
         let stem = input.file_stem().unwrap().to_string_lossy().into_owned();
         if stem.starts_with("error_") {
@@ -167,6 +168,16 @@ fn our_sam_expansion_against_the_translators() {
             let only_theirs: Vec<_> = b.0.iter().filter(|r| !a.0.contains(r)).collect();
             println!("{stem}: ours only {only_ours:?}; theirs only {only_theirs:?}");
         }
+        if stem.contains("connector") {
+            connectors += 1;
+            connectors_match += usize::from(a.1 == b.1 && a.2 == b.2);
+            if (a.1 != b.1 || a.2 != b.2) && std::env::var_os("SAM_DIFF").is_some() {
+                println!(
+                    "{stem}: edges ours {:?} theirs {:?}; grants ours {:?} theirs {:?}",
+                    a.1, b.1, a.2, b.2
+                );
+            }
+        }
         resources_match += usize::from(a.0 == b.0);
         edges_match += usize::from(a.1 == b.1);
         grants_match += usize::from(a.2 == b.2);
@@ -175,6 +186,7 @@ fn our_sam_expansion_against_the_translators() {
     println!(
         "SAM pairs: {pairs}; core resources match in {resources_match}, edges in {edges_match}, grants in {grants_match}, all three in {all_match}"
     );
+    println!("connector pairs: {connectors}; edges and grants match in {connectors_match}");
     assert!(pairs > 400, "{pairs} pairs compared");
     assert!(all_match > 0);
 }

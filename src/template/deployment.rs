@@ -87,7 +87,9 @@ impl Grant {
         ];
         self.actions.iter().any(|action| {
             let verb = action.split(':').nth(1).unwrap_or(action);
-            verb == "*" || VERBS.iter().any(|v| verb.starts_with(v))
+            // `BatchGetItem` reads, `BatchWriteItem` writes.
+            verb == "*"
+                || (!verb.starts_with("BatchGet") && VERBS.iter().any(|v| verb.starts_with(v)))
         })
     }
 }
@@ -118,5 +120,39 @@ pub struct Deployment {
 impl Deployment {
     pub fn resource(&self, id: &str) -> Option<&Resource> {
         self.resources.iter().find(|r| r.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Grant;
+
+    fn grant(actions: &[&str]) -> Grant {
+        Grant {
+            principal: "Fn".into(),
+            role: "FnRole".into(),
+            actions: actions.iter().map(|a| a.to_string()).collect(),
+            targets: vec!["Table".into()],
+            any_resource: false,
+            line: 1,
+            column: 1,
+        }
+    }
+
+    #[test]
+    fn writes_are_told_from_reads_by_their_verb() {
+        assert!(
+            !grant(&[
+                "dynamodb:GetItem",
+                "dynamodb:BatchGetItem",
+                "dynamodb:Query"
+            ])
+            .writes()
+        );
+        assert!(grant(&["dynamodb:BatchWriteItem"]).writes());
+        assert!(grant(&["sqs:SendMessage"]).writes());
+        assert!(grant(&["s3:*"]).writes());
+        assert!(!grant(&["s3:GetObject"]).has_wildcard());
+        assert!(grant(&["s3:Get*", "s3:*"]).has_wildcard());
     }
 }

@@ -6,7 +6,8 @@ use super::deployment::{Edge, Grant};
 use super::tree::{Node, Value};
 
 /// Every logical id a node refers to: `Ref`, `Fn::GetAtt`, and `${Id}` / `${Id.Attr}` in
-/// `Fn::Sub` strings.
+/// `Fn::Sub` strings (not the variables a `Fn::Sub` defines in its own map: their values are
+/// searched instead).
 pub fn references(node: &Node) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![node];
@@ -16,16 +17,24 @@ pub fn references(node: &Node) -> Vec<String> {
             continue;
         }
         if let Some(sub) = n.get("Fn::Sub") {
-            let text = match &sub.value {
-                Value::Seq(parts) => parts.first().and_then(Node::as_str).unwrap_or(""),
-                _ => sub.as_str().unwrap_or(""),
+            let (text, variables) = match &sub.value {
+                Value::Seq(parts) => (
+                    parts.first().and_then(Node::as_str).unwrap_or(""),
+                    parts.get(1).map(Node::entries).unwrap_or_default(),
+                ),
+                _ => (sub.as_str().unwrap_or(""), &[][..]),
             };
             let mut rest = text;
             while let Some(start) = rest.find("${") {
                 let after = &rest[start + 2..];
                 let Some(end) = after.find('}') else { break };
                 let name = after[..end].split('.').next().unwrap_or("");
-                if !name.starts_with("AWS::") && !name.starts_with('!') && !name.is_empty() {
+                let defined = variables.iter().any(|(key, _)| key == name);
+                if !name.starts_with("AWS::")
+                    && !name.starts_with('!')
+                    && !name.is_empty()
+                    && !defined
+                {
                     out.push(name.to_string());
                 }
                 rest = &after[end + 1..];
@@ -166,6 +175,37 @@ pub fn read(resources: &Node) -> (Vec<Grant>, Vec<Edge>, Vec<(String, String)>) 
                             to: to.to_string(),
                             via: id.clone(),
                         });
+                    }
+                }
+            }
+            // A resource policy letting a source (named in its `aws:SourceArn` condition)
+            // publish to topics or send to queues.
+            "AWS::SNS::TopicPolicy" | "AWS::SQS::QueuePolicy" => {
+                let targets = properties
+                    .get("Topics")
+                    .or_else(|| properties.get("Queues"))
+                    .map(references)
+                    .unwrap_or_default();
+                let statements = properties.at(&["PolicyDocument", "Statement"]);
+                let sources: Vec<String> = statements
+                    .map(|s| match &s.value {
+                        Value::Seq(items) => items.iter().collect(),
+                        _ => vec![s],
+                    })
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|statement| statement.get("Condition"))
+                    .flat_map(references)
+                    .collect();
+                for from in &sources {
+                    for to in &targets {
+                        if from != to {
+                            edges.push(Edge {
+                                from: from.clone(),
+                                to: to.clone(),
+                                via: id.clone(),
+                            });
+                        }
                     }
                 }
             }

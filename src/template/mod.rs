@@ -6,6 +6,7 @@ pub mod cloudformation;
 pub mod deployment;
 pub mod iam;
 pub mod sam;
+pub mod sam_connectors;
 pub mod sam_policies;
 pub mod terraform;
 pub mod tree;

@@ -2,7 +2,8 @@
 //! the plain CloudFormation resources the SAM translator makes of them, as far as the drift
 //! check needs: functions with their execution roles (policy templates, managed policies and
 //! inline statements become policies), function URLs, event sources (mappings, subscriptions,
-//! invoke permissions), implicit REST and HTTP APIs, simple tables; `Globals` are merged first.
+//! invoke permissions), implicit REST and HTTP APIs, simple tables, connectors
+//! ([`super::sam_connectors`]); `Globals` are merged first.
 
 use super::sam_policies;
 use super::tree::{Node, Value};
@@ -27,7 +28,7 @@ pub fn is_sam(root: &Node) -> bool {
         })
 }
 
-fn at(line: usize, column: usize, value: Value) -> Node {
+pub(super) fn at(line: usize, column: usize, value: Value) -> Node {
     Node {
         value,
         line,
@@ -35,11 +36,11 @@ fn at(line: usize, column: usize, value: Value) -> Node {
     }
 }
 
-fn text(node: &Node, s: &str) -> Node {
+pub(super) fn text(node: &Node, s: &str) -> Node {
     at(node.line, node.column, Value::Str(s.to_string()))
 }
 
-fn map(node: &Node, entries: Vec<(&str, Node)>) -> Node {
+pub(super) fn map(node: &Node, entries: Vec<(&str, Node)>) -> Node {
     at(
         node.line,
         node.column,
@@ -52,11 +53,11 @@ fn map(node: &Node, entries: Vec<(&str, Node)>) -> Node {
     )
 }
 
-fn reference(node: &Node, id: &str) -> Node {
+pub(super) fn reference(node: &Node, id: &str) -> Node {
     map(node, vec![("Ref", text(node, id))])
 }
 
-fn get_att(node: &Node, id: &str, attribute: &str) -> Node {
+pub(super) fn get_att(node: &Node, id: &str, attribute: &str) -> Node {
     map(
         node,
         vec![(
@@ -70,7 +71,7 @@ fn get_att(node: &Node, id: &str, attribute: &str) -> Node {
     )
 }
 
-fn resource(node: &Node, kind: &str, properties: Vec<(&str, Node)>) -> Node {
+pub(super) fn resource(node: &Node, kind: &str, properties: Vec<(&str, Node)>) -> Node {
     map(
         node,
         vec![
@@ -391,9 +392,12 @@ pub fn expand(root: &Node) -> Node {
                 id.clone(),
                 resource(node, "AWS::Lambda::LayerVersion", Vec::new()),
             )),
+            // Connectors become policies and permissions below.
+            "AWS::Serverless::Connector" => {}
             _ => out.push((id.clone(), node.clone())),
         }
     }
+    super::sam_connectors::expand(resources, &mut out);
     if let Some(node) = implicit_rest
         && !out.iter().any(|(k, _)| k == "ServerlessRestApi")
     {
