@@ -218,3 +218,22 @@ fn plans_of_another_format_version_are_refused() {
     .unwrap_err();
     assert!(error.message.contains("format_version `2.0`"), "{error:?}");
 }
+
+#[test]
+fn sam_api_authorization_follows_default_authorizers_and_event_overrides() {
+    let text =
+        std::fs::read_to_string(support::repo_root().join("tests/drift/sam-auth.yaml")).unwrap();
+    let deployment = threatflow::template::read("sam-auth.yaml", &text).unwrap();
+    let authorized = |id: &str| deployment.resource(id).unwrap().facts.authorized;
+    // `Health` opens the REST API its default Cognito authorizer guards otherwise.
+    assert_eq!(authorized("OrdersApi"), Some(false));
+    // Every route inherits the HTTP API's JWT authorizer.
+    assert_eq!(authorized("ReportsApi"), Some(true));
+    // The implicit REST API takes the default authorizer from Globals.
+    assert_eq!(authorized("ServerlessRestApi"), Some(true));
+    // The kind of authorizer is known where every method or route shares one.
+    let authorizer = |id: &str| deployment.resource(id).unwrap().facts.authorizer.clone();
+    assert_eq!(authorizer("OrdersApi"), None);
+    assert_eq!(authorizer("ReportsApi").as_deref(), Some("jwt"));
+    assert_eq!(authorizer("ServerlessRestApi").as_deref(), Some("iam"));
+}

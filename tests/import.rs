@@ -23,6 +23,8 @@ fn imports_are_formatted_clean_and_drift_free() {
         "agrees.yaml",
         "template.json",
         "plan.json",
+        "connectors.yaml",
+        "sam-auth.yaml",
     ] {
         let model = imported(template);
         assert_eq!(
@@ -115,4 +117,15 @@ fn an_existing_model_is_not_replaced_without_force() {
         .unwrap();
     assert_eq!(drift.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&drift.stdout).contains("0 findings"));
+}
+
+#[test]
+fn import_states_the_authorizer_every_route_shares() {
+    let model = imported("sam-auth.yaml");
+    let block = |name: &str| {
+        let start = model.find(&format!(" {name} : ")).unwrap();
+        model[start..model[start..].find("}\n").unwrap() + start].to_string()
+    };
+    assert!(block("reports_api").contains("authorizer jwt"), "{model}");
+    assert!(!block("orders_api").contains("authorizer"), "{model}");
 }

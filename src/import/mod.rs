@@ -185,6 +185,12 @@ pub fn import(deployments: &[Deployment]) -> Result<String, String> {
                 (if auth == "AWS_IAM" { "iam" } else { "none" }).into(),
             ));
         }
+        if let Some(authorizer) = &facts.authorizer
+            && has("authorizer")
+            && kind.supports("authorizer", Some(authorizer))
+        {
+            attrs.push(("authorizer".into(), authorizer.clone()));
+        }
         if has("iam") {
             let wildcard = deployments[*d]
                 .grants

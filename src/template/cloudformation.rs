@@ -5,6 +5,7 @@
 use super::deployment::{Deployment, Encryption, Facts, Resource};
 use super::tree::Node;
 use super::yaml::{self, ReadError};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Reads a CloudFormation template (YAML or JSON).
 pub fn read(file: &str, text: &str) -> Result<Deployment, ReadError> {
@@ -214,8 +215,8 @@ fn facts(kind: &str, properties: Option<&Node>) -> Facts {
 /// Facts that other resources state: API methods and routes authorize their API; a rotation
 /// schedule rotates its secret.
 fn attach_cross_resource_facts(deployment: &mut Deployment, resources: &Node) {
-    let mut open_apis: Vec<String> = Vec::new();
-    let mut guarded_apis: Vec<String> = Vec::new();
+    // Per API: the authorization types of its methods or routes.
+    let mut authorizations: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (_, node) in resources.entries() {
         let kind = node.get("Type").and_then(Node::as_str).unwrap_or("");
         let properties = node.get("Properties");
@@ -241,18 +242,25 @@ fn attach_cross_resource_facts(deployment: &mut Deployment, resources: &Node) {
         if method == Some("OPTIONS") {
             continue;
         }
-        if auth.eq_ignore_ascii_case("NONE") {
-            open_apis.push(api.to_string());
-        } else {
-            guarded_apis.push(api.to_string());
-        }
+        authorizations
+            .entry(api.to_string())
+            .or_default()
+            .insert(auth.to_ascii_uppercase());
     }
     for resource in &mut deployment.resources {
-        let id = &resource.id;
-        if open_apis.contains(id) {
-            resource.facts.authorized = Some(false);
-        } else if guarded_apis.contains(id) {
-            resource.facts.authorized = Some(true);
+        let Some(types) = authorizations.get(&resource.id) else {
+            continue;
+        };
+        resource.facts.authorized = Some(!types.contains("NONE"));
+        if let [only] = types.iter().collect::<Vec<_>>()[..] {
+            resource.facts.authorizer = match only.as_str() {
+                "AWS_IAM" => Some("iam"),
+                "COGNITO_USER_POOLS" => Some("cognito"),
+                "CUSTOM" => Some("lambda"),
+                "JWT" => Some("jwt"),
+                _ => None,
+            }
+            .map(str::to_string);
         }
     }
 }

@@ -35,6 +35,9 @@ pub struct Facts {
     pub tracing: Option<bool>,
     /// For APIs: whether every method or route has an authorizer.
     pub authorized: Option<bool>,
+    /// For APIs whose methods or routes all use one kind of authorizer: the model's name for
+    /// it (`iam`, `cognito`, `lambda`, `jwt`).
+    pub authorizer: Option<String>,
     /// Function URL auth type: `AWS_IAM` or `NONE`.
     pub url_auth: Option<String>,
     pub key_rotation: Option<bool>,

@@ -174,6 +174,111 @@ fn execution_role(node: &Node, policies: Option<&Node>) -> Node {
     resource(node, "AWS::IAM::Role", properties)
 }
 
+/// The authorization an Api or HttpApi event's method or route gets: the event's own
+/// `Auth.Authorizer` (`NONE` opens it), else the API's `Auth.DefaultAuthorizer` (with the
+/// `Globals` of its kind), else none.
+fn event_authorization(
+    http: bool,
+    event: Option<&Node>,
+    api: &str,
+    resources: &Node,
+    globals: Option<&Node>,
+) -> &'static str {
+    let global = globals
+        .and_then(|g| g.get(if http { "HttpApi" } else { "Api" }))
+        .and_then(|g| g.get("Auth"));
+    let declared = resources
+        .get(api)
+        .and_then(|r| r.at(&["Properties", "Auth"]));
+    let auth = |key: &str| {
+        declared
+            .and_then(|a| a.get(key))
+            .or_else(|| global.and_then(|g| g.get(key)))
+    };
+    // A named authorizer is a user pool (REST), a JWT issuer (HTTP) or a Lambda function.
+    let named = |authorizer: &str| match authorizer {
+        "NONE" => "NONE",
+        "AWS_IAM" => "AWS_IAM",
+        name => {
+            let definition = auth("Authorizers").and_then(|a| a.get(name));
+            if definition.is_some_and(|d| d.get("UserPoolArn").is_some()) {
+                "COGNITO_USER_POOLS"
+            } else if definition.is_some_and(|d| d.get("JwtConfiguration").is_some()) {
+                "JWT"
+            } else {
+                "CUSTOM"
+            }
+        }
+    };
+    if let Some(authorizer) = event
+        .and_then(|e| e.at(&["Auth", "Authorizer"]))
+        .and_then(Node::as_str)
+    {
+        return named(authorizer);
+    }
+    auth("DefaultAuthorizer")
+        .and_then(Node::as_str)
+        .map(named)
+        .unwrap_or("NONE")
+}
+
+/// The method (REST) or route (HTTP) an Api or HttpApi event adds to its API, with the
+/// authorization it gets; the drift check reads an API's openness from them.
+#[allow(clippy::too_many_arguments)]
+fn api_method(
+    node: &Node,
+    name: &str,
+    api: &str,
+    http: bool,
+    event: Option<&Node>,
+    resources: &Node,
+    globals: Option<&Node>,
+) -> (String, Node) {
+    let authorization = event_authorization(http, event, api, resources, globals);
+    let method = event
+        .and_then(|e| e.get("Method"))
+        .and_then(Node::as_str)
+        .unwrap_or("ANY")
+        .to_ascii_uppercase();
+    let located = event.unwrap_or(node);
+    if http {
+        let path = event
+            .and_then(|e| e.get("Path"))
+            .and_then(Node::as_str)
+            .unwrap_or("/{proxy+}");
+        let key = if event.and_then(|e| e.get("Path")).is_none() {
+            "$default".to_string()
+        } else {
+            format!("{method} {path}")
+        };
+        (
+            format!("{name}Route"),
+            resource(
+                located,
+                "AWS::ApiGatewayV2::Route",
+                vec![
+                    ("ApiId", reference(located, api)),
+                    ("RouteKey", text(located, &key)),
+                    ("AuthorizationType", text(located, authorization)),
+                ],
+            ),
+        )
+    } else {
+        (
+            format!("{name}Method"),
+            resource(
+                located,
+                "AWS::ApiGateway::Method",
+                vec![
+                    ("RestApiId", reference(located, api)),
+                    ("HttpMethod", text(located, &method)),
+                    ("AuthorizationType", text(located, authorization)),
+                ],
+            ),
+        )
+    }
+}
+
 /// Expands a SAM template's resources; the root keeps everything else.
 pub fn expand(root: &Node) -> Node {
     let Some(resources) = root.get("Resources") else {
@@ -318,6 +423,15 @@ pub fn expand(root: &Node) -> Node {
                                     "ServerlessHttpApi".to_string()
                                 }
                             };
+                            out.push(api_method(
+                                node,
+                                &name,
+                                &api,
+                                event_kind == "HttpApi",
+                                ep,
+                                resources,
+                                globals,
+                            ));
                             let arn = format!(
                                 "arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{api}}}/*"
                             );
