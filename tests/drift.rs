@@ -237,3 +237,71 @@ fn sam_api_authorization_follows_default_authorizers_and_event_overrides() {
     assert_eq!(authorizer("ReportsApi").as_deref(), Some("jwt"));
     assert_eq!(authorizer("ServerlessRestApi").as_deref(), Some("iam"));
 }
+
+#[test]
+fn terraform_source_files_are_read_like_plans() {
+    let base = support::repo_root().join("tests/drift");
+    let text = std::fs::read_to_string(base.join("main.tf")).unwrap();
+    let deployment = threatflow::template::read("main.tf", &text).expect("main.tf reads");
+    assert_eq!(deployment.format, "terraform");
+    // Located at each resource block.
+    let table = deployment.resource("aws_dynamodb_table.orders").unwrap();
+    let block_line = text
+        .lines()
+        .position(|l| l.starts_with("resource \"aws_dynamodb_table\" \"orders\""))
+        .unwrap()
+        + 1;
+    assert_eq!((table.line, table.column), (block_line, 1));
+    // The bucket's side resources, and a key referenced from a nested block.
+    let files = deployment.resource("aws_s3_bucket.files").unwrap();
+    assert_eq!(files.facts.versioning, Some(true));
+    assert_eq!(
+        files.facts.encryption,
+        Some(threatflow::template::deployment::Encryption::Cmk(Some(
+            "aws_kms_key.orders_key".to_string()
+        )))
+    );
+    // The role policy's jsonencode'd document and the table it names.
+    let grant = deployment
+        .grants
+        .iter()
+        .find(|g| g.principal == "aws_lambda_function.worker")
+        .expect("the role policy reaches the function");
+    assert_eq!(grant.actions, ["dynamodb:PutItem"]);
+    assert_eq!(grant.targets, ["aws_dynamodb_table.orders"]);
+    assert!(!grant.any_resource);
+
+    // The same drift as the plan of the same deployment (which also has a trail in a module).
+    let mut compilation = support::compile_file(&base, &base.join("tf-model.flow"));
+    compilation.findings.clear();
+    check_drift(&mut compilation, &[Template::new("main.tf", text)]);
+    let ids: BTreeSet<&str> = compilation.findings.iter().map(|f| f.id.as_str()).collect();
+    let expected: BTreeSet<&str> = [
+        "DRF-010@prod/orders",
+        "DRF-011@prod/worker",
+        "DRF-003@main.tf#aws_s3_bucket.files",
+    ]
+    .into();
+    assert_eq!(ids, expected);
+}
+
+#[test]
+fn terraform_source_errors_are_located() {
+    let cases = [
+        ("resource \"aws_s3_bucket\" \"a\" {\n  bucket = \n}\n", 2),
+        ("resource \"aws_s3_bucket\" {\n}\n", 1),
+        ("this is { not hcl\n", 1),
+    ];
+    for (text, line) in cases {
+        let error = threatflow::template::read("bad.tf", text).expect_err(text);
+        assert_eq!(error.line, line, "{text}: {}", error.message);
+        assert!(!error.message.is_empty());
+    }
+    // Deep nesting is refused by the parser's own limit, not by the stack.
+    let deep = format!(
+        "resource \"aws_s3_bucket\" \"a\" {{\n  tags = {}1{}\n}}\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    assert!(threatflow::template::read("deep.tf", &deep).is_err());
+}

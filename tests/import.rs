@@ -6,12 +6,11 @@ mod support;
 use std::process::Command;
 use threatflow::drift::{Template, check_drift};
 use threatflow::span::FileId;
-use threatflow::template::cloudformation;
 
 fn imported(template: &str) -> String {
     let path = support::repo_root().join("tests/drift").join(template);
     let text = std::fs::read_to_string(&path).unwrap();
-    let deployment = cloudformation::read(template, &text).unwrap();
+    let deployment = threatflow::template::read(template, &text).unwrap();
     threatflow::import::import(&[deployment]).unwrap()
 }
 
@@ -25,6 +24,7 @@ fn imports_are_formatted_clean_and_drift_free() {
         "plan.json",
         "connectors.yaml",
         "sam-auth.yaml",
+        "main.tf",
     ] {
         let model = imported(template);
         assert_eq!(

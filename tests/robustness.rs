@@ -159,3 +159,42 @@ fn deeply_nested_placeholders_are_refused_without_overflowing() {
     assert_eq!(codes, ["TF0808"]);
     assert!(compilation.diagnostics[0].message.chars().count() < 80);
 }
+
+#[test]
+fn mutated_templates_never_panic() {
+    let root = support::repo_root().join("tests/drift");
+    let templates = [
+        "template.yaml",
+        "template.json",
+        "sam.yaml",
+        "connectors.yaml",
+        "sam-auth.yaml",
+        "plan.json",
+        "main.tf",
+    ];
+    let cases: usize = std::env::var("ROBUSTNESS_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60);
+    let mut rng = Lcg(0x7e3a);
+    let (mut read, mut rejected) = (0, 0);
+    for template in templates {
+        let text = std::fs::read_to_string(root.join(template)).unwrap();
+        for _ in 0..cases {
+            let mutated = mutate(&text, &mut rng);
+            match threatflow::template::read(template, &mutated) {
+                Ok(deployment) => {
+                    read += 1;
+                    let _ = threatflow::import::import(&[deployment]);
+                }
+                Err(error) => {
+                    rejected += 1;
+                    assert!(!error.message.is_empty());
+                    assert!(error.line >= 1 && error.column >= 1, "{error:?}");
+                }
+            }
+        }
+    }
+    // The mutations exercise both outcomes.
+    assert!(read > 0 && rejected > 0, "read {read}, rejected {rejected}");
+}

@@ -117,7 +117,7 @@ pub enum Command {
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
     },
-    /// Write a first model from CloudFormation or SAM templates.
+    /// Write a first model from CloudFormation, SAM or Terraform templates (plans or `.tf` files).
     ///
     /// Elements get kinds and `deployed` bindings, one account boundary and a VPC boundary,
     /// flows from grants, event sources and integrations; data is left as marked TODOs.

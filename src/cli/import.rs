@@ -4,7 +4,7 @@
 use super::check::EXIT_ERRORS;
 use super::files;
 use std::path::{Path, PathBuf};
-use threatflow::template::cloudformation;
+use threatflow::template;
 
 pub fn run(templates: &[PathBuf], out: Option<&Path>, force: bool) -> i32 {
     if let Some(path) = out
@@ -35,7 +35,7 @@ pub fn run(templates: &[PathBuf], out: Option<&Path>, force: bool) -> i32 {
                 continue;
             }
         };
-        match cloudformation::read(&shown, &text) {
+        match template::read(&shown, &text) {
             Ok(deployment) => deployments.push(deployment),
             Err(error) => {
                 eprintln!(

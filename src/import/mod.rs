@@ -85,7 +85,12 @@ pub fn import(deployments: &[Deployment]) -> Result<String, String> {
             if kind.name == "aws.iam_role" && execution_roles.contains(&resource.id.as_str()) {
                 continue; // modelled by the function's `iam`
             }
-            let mut name = snake(&resource.id);
+            // A Terraform address is named by its name part (`aws_sqs_queue.jobs` → `jobs`).
+            let id = match deployment.format.as_str() {
+                "terraform" => resource.id.rsplit('.').next().unwrap_or(&resource.id),
+                _ => resource.id.as_str(),
+            };
+            let mut name = snake(id);
             let count = names.entry(name.clone()).or_default();
             *count += 1;
             if *count > 1 {

@@ -4,6 +4,7 @@
 
 pub mod cloudformation;
 pub mod deployment;
+pub mod hcl;
 pub mod iam;
 pub mod sam;
 pub mod sam_connectors;
@@ -15,8 +16,12 @@ pub mod yaml;
 use deployment::Deployment;
 use yaml::ReadError;
 
-/// Reads one template: CloudFormation or SAM (YAML or JSON) or a Terraform plan (JSON), told
-/// apart by their content.
+/// Reads one template: a Terraform source file (by its `.tf` name), or CloudFormation, SAM
+/// (YAML or JSON) or a Terraform plan (JSON), told apart by their content.
 pub fn read(file: &str, text: &str) -> Result<Deployment, ReadError> {
+    if hcl::is_terraform_source(file) {
+        let tree = hcl::read(file, text)?;
+        return terraform::read_tree(file, &tree);
+    }
     cloudformation::read(file, text)
 }
