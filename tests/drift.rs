@@ -38,7 +38,8 @@ fn every_drift_check_fires_on_a_template_that_disagrees() {
         .collect();
     let expected: BTreeSet<&str> = [
         "DRF-001", "DRF-002", "DRF-003", "DRF-010", "DRF-011", "DRF-012", "DRF-013", "DRF-014",
-        "DRF-015", "DRF-016", "DRF-017", "DRF-018", "DRF-020", "DRF-021", "DRF-022", "DRF-023",
+        "DRF-015", "DRF-016", "DRF-017", "DRF-018", "DRF-019", "DRF-020", "DRF-021", "DRF-022",
+        "DRF-023", "DRF-024", "DRF-025", "DRF-026", "DRF-027",
     ]
     .into();
     assert_eq!(rules, expected);
@@ -55,9 +56,9 @@ fn every_drift_check_fires_on_a_template_that_disagrees() {
         std::fs::read_to_string(support::repo_root().join("tests/drift/template.yaml")).unwrap();
     let type_line = template
         .lines()
-        .position(|l| l.contains("AWS::CloudTrail::Trail"))
+        .position(|l| l.trim() == "AuditTrail:")
         .unwrap()
-        + 1;
+        + 2;
     assert_eq!(
         (unmodelled.location.line, unmodelled.location.column),
         (type_line, 5)
@@ -152,7 +153,7 @@ fn drift_uses_the_models_deploy_lines_and_fails_on_request() {
     assert_eq!(output.status.code(), Some(1));
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(
-        text.contains("drift against 1 template(s): 18 findings"),
+        text.contains("drift against 1 template(s): 24 findings"),
         "{text}"
     );
 }
@@ -236,6 +237,13 @@ fn sam_api_authorization_follows_default_authorizers_and_event_overrides() {
     assert_eq!(authorizer("OrdersApi"), None);
     assert_eq!(authorizer("ReportsApi").as_deref(), Some("jwt"));
     assert_eq!(authorizer("ServerlessRestApi").as_deref(), Some("iam"));
+    // Stages: the explicit API's throttling and access logs, none on the HTTP API.
+    let facts = |id: &str| deployment.resource(id).unwrap().facts.clone();
+    assert_eq!(facts("OrdersApi").throttled, Some(true));
+    assert_eq!(facts("OrdersApi").access_logging, Some(true));
+    assert_eq!(facts("ReportsApi").throttled, Some(false));
+    assert_eq!(facts("ReportsApi").access_logging, Some(false));
+    assert!(deployment.resource("OrdersApiProdStage").is_some());
 }
 
 #[test]
@@ -255,6 +263,7 @@ fn terraform_source_files_are_read_like_plans() {
     // The bucket's side resources, and a key referenced from a nested block.
     let files = deployment.resource("aws_s3_bucket.files").unwrap();
     assert_eq!(files.facts.versioning, Some(true));
+    assert_eq!(files.facts.access_logging, Some(true));
     assert_eq!(
         files.facts.encryption,
         Some(threatflow::template::deployment::Encryption::Cmk(Some(

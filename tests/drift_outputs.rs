@@ -30,7 +30,7 @@ fn sarif_locates_drift_in_the_model_and_in_the_template() {
     let sarif = drift_sarif();
     let run = &sarif["runs"][0];
     let results = run["results"].as_array().unwrap();
-    assert_eq!(results.len(), 18);
+    assert_eq!(results.len(), 24);
     let by_id = |id: &str| {
         results
             .iter()

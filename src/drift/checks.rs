@@ -100,6 +100,13 @@ pub const CHECKS: &[DriftCheck] = &[
         what: "The model says Block Public Access is on, the template leaves some of its four settings off.",
     },
     DriftCheck {
+        id: "DRF-019",
+        title: "API throttling differs from the model",
+        stride: &["denial_of_service"],
+        severity: Severity::Medium,
+        what: "The model gives the API a throttle rate, the template's stages set no throttling limit: one caller can exhaust the account's concurrency and the backends.",
+    },
+    DriftCheck {
         id: "DRF-020",
         title: "Deployed access the model does not show",
         stride: &["elevation_of_privilege"],
@@ -126,6 +133,34 @@ pub const CHECKS: &[DriftCheck] = &[
         stride: &["tampering", "elevation_of_privilege"],
         severity: Severity::Medium,
         what: "Every model flow between a principal and a target only reads, the policy grants writes (put, delete, update…).",
+    },
+    DriftCheck {
+        id: "DRF-024",
+        title: "Access logging differs from the model",
+        stride: &["repudiation"],
+        severity: Severity::Low,
+        what: "The model says access logs are on (an API stage, a bucket), the template writes none: requests cannot be traced back after an incident.",
+    },
+    DriftCheck {
+        id: "DRF-025",
+        title: "Reserved concurrency differs from the model",
+        stride: &["denial_of_service"],
+        severity: Severity::Low,
+        what: "The model reserves concurrency for the function, the template does not: a burst elsewhere can starve it, and it can starve others.",
+    },
+    DriftCheck {
+        id: "DRF-026",
+        title: "Dead-letter queue differs from the model",
+        stride: &["denial_of_service", "repudiation"],
+        severity: Severity::Low,
+        what: "The model names a dead-letter queue, the template configures none: failed events are dropped silently.",
+    },
+    DriftCheck {
+        id: "DRF-027",
+        title: "Trail log file validation differs from the model",
+        stride: &["repudiation", "tampering"],
+        severity: Severity::Medium,
+        what: "The model says the trail validates its log files, the template turns validation off: tampering with the audit log goes unnoticed.",
     },
 ];
 

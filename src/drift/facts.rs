@@ -136,6 +136,18 @@ pub(super) fn compare_facts(
             "DRF-018",
             "Block Public Access",
         ),
+        (
+            "access_logs",
+            facts.access_logging,
+            "DRF-024",
+            "access logging",
+        ),
+        (
+            "log_file_validation",
+            facts.log_file_validation,
+            "DRF-027",
+            "log file validation",
+        ),
     ] {
         if element.attrs.flag(attribute) == Some(true) && fact == Some(false) {
             report(
@@ -145,6 +157,42 @@ pub(super) fn compare_facts(
                     resource.id
                 ),
                 format!("Turn on {what} on `{}`", resource.id),
+            );
+        }
+    }
+    // Settings the model states with a value (a rate, a number, a queue): the template must
+    // have one too.
+    for (attribute, fact, check_id, what, fix) in [
+        (
+            "throttle",
+            facts.throttled,
+            "DRF-019",
+            "a throttling limit",
+            "Set a throttling limit on the stages of",
+        ),
+        (
+            "reserved_concurrency",
+            facts.reserved_concurrency,
+            "DRF-025",
+            "reserved concurrency",
+            "Set ReservedConcurrentExecutions on",
+        ),
+        (
+            "dead_letter",
+            facts.dead_letter,
+            "DRF-026",
+            "a dead-letter queue",
+            "Configure the dead-letter queue the model names on",
+        ),
+    ] {
+        if element.attrs.get(attribute).is_some() && fact == Some(false) {
+            report(
+                check_id,
+                format!(
+                    "the model gives {name} {what} but `{}` ({at}) has none",
+                    resource.id
+                ),
+                format!("{fix} `{}`", resource.id),
             );
         }
     }

@@ -3,7 +3,7 @@
 //! Terraform plans (JSON) are recognised and handed to [`super::terraform`].
 
 use super::deployment::{Deployment, Encryption, Facts, Resource};
-use super::tree::Node;
+use super::tree::{Node, Value};
 use super::yaml::{self, ReadError};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -144,6 +144,7 @@ fn facts(kind: &str, properties: Option<&Node>) -> Facts {
                 get(&["VersioningConfiguration", "Status"]).and_then(Node::as_str)
                     == Some("Enabled"),
             );
+            facts.access_logging = Some(get(&["LoggingConfiguration"]).is_some());
         }
         "AWS::SQS::Queue" => {
             facts.encryption = Some(match get(&["KmsMasterKeyId"]) {
@@ -212,14 +213,47 @@ fn facts(kind: &str, properties: Option<&Node>) -> Facts {
     facts
 }
 
+/// A stage's API and whether it sets a throttling limit and access logging.
+fn stage_settings(kind: &str, properties: Option<&Node>) -> Option<(String, bool, bool)> {
+    let p = properties?;
+    let (api_key, throttling, logging) = match kind {
+        "AWS::ApiGateway::Stage" => ("RestApiId", "MethodSettings", "AccessLogSetting"),
+        "AWS::ApiGatewayV2::Stage" => ("ApiId", "DefaultRouteSettings", "AccessLogSettings"),
+        _ => return None,
+    };
+    let api = p.get(api_key)?.reference()?.to_string();
+    let limits = |settings: &Node| {
+        settings.get("ThrottlingRateLimit").is_some()
+            || settings.get("ThrottlingBurstLimit").is_some()
+    };
+    let throttles = p
+        .get(throttling)
+        .is_some_and(|settings| match &settings.value {
+            Value::Seq(items) => items.iter().any(limits),
+            _ => limits(settings),
+        });
+    let logs = p
+        .get(logging)
+        .is_some_and(|l| l.get("DestinationArn").is_some());
+    Some((api, throttles, logs))
+}
+
 /// Facts that other resources state: API methods and routes authorize their API; a rotation
 /// schedule rotates its secret.
 fn attach_cross_resource_facts(deployment: &mut Deployment, resources: &Node) {
     // Per API: the authorization types of its methods or routes.
     let mut authorizations: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    // Per API: (some stage throttles, some stage logs access).
+    let mut stages: BTreeMap<String, (bool, bool)> = BTreeMap::new();
     for (_, node) in resources.entries() {
         let kind = node.get("Type").and_then(Node::as_str).unwrap_or("");
         let properties = node.get("Properties");
+        if let Some((api, throttles, logs)) = stage_settings(kind, properties) {
+            let entry = stages.entry(api).or_default();
+            entry.0 |= throttles;
+            entry.1 |= logs;
+            continue;
+        }
         let api_key = match kind {
             "AWS::ApiGateway::Method" => "RestApiId",
             "AWS::ApiGatewayV2::Route" => "ApiId",
@@ -248,6 +282,10 @@ fn attach_cross_resource_facts(deployment: &mut Deployment, resources: &Node) {
             .insert(auth.to_ascii_uppercase());
     }
     for resource in &mut deployment.resources {
+        if let Some((throttles, logs)) = stages.get(&resource.id) {
+            resource.facts.throttled = Some(*throttles);
+            resource.facts.access_logging = Some(*logs);
+        }
         let Some(types) = authorizations.get(&resource.id) else {
             continue;
         };

@@ -47,6 +47,10 @@ pub struct Facts {
     pub reserved_concurrency: Option<bool>,
     pub dead_letter: Option<bool>,
     pub log_file_validation: Option<bool>,
+    /// For APIs: whether a stage sets a throttling limit.
+    pub throttled: Option<bool>,
+    /// For APIs (a stage's access log settings) and buckets (server access logging).
+    pub access_logging: Option<bool>,
 }
 
 /// One resource of a template.

@@ -279,6 +279,47 @@ fn api_method(
     }
 }
 
+/// The stage of a SAM API (named as the translator names it), with the throttling and access
+/// log settings of the API and its `Globals`.
+fn api_stage(node: &Node, id: &str, http: bool, globals: Option<&Node>) -> (String, Node) {
+    let global = globals.and_then(|g| g.get(if http { "HttpApi" } else { "Api" }));
+    let p = with_globals(node.get("Properties"), global, node);
+    let (kind, api_key, settings, logging) = if http {
+        (
+            "AWS::ApiGatewayV2::Stage",
+            "ApiId",
+            "DefaultRouteSettings",
+            "AccessLogSettings",
+        )
+    } else {
+        (
+            "AWS::ApiGateway::Stage",
+            "RestApiId",
+            "MethodSettings",
+            "AccessLogSetting",
+        )
+    };
+    let mut properties = vec![(api_key, reference(node, id))];
+    for key in [settings, logging] {
+        if let Some(value) = p.get(key) {
+            properties.push((key, value.clone()));
+        }
+    }
+    let name = if http {
+        format!("{id}ApiGatewayDefaultStage")
+    } else {
+        let stage = p.get("StageName").and_then(Node::as_str).unwrap_or("Prod");
+        let stage: String = stage.chars().filter(char::is_ascii_alphanumeric).collect();
+        let mut chars = stage.chars();
+        let capitalized = match chars.next() {
+            Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+            None => String::new(),
+        };
+        format!("{id}{capitalized}Stage")
+    };
+    (name, resource(node, kind, properties))
+}
+
 /// Expands a SAM template's resources; the root keeps everything else.
 pub fn expand(root: &Node) -> Node {
     let Some(resources) = root.get("Resources") else {
@@ -470,14 +511,20 @@ pub fn expand(root: &Node) -> Node {
                     resource(node, "AWS::DynamoDB::Table", properties),
                 ));
             }
-            "AWS::Serverless::Api" => out.push((
-                id.clone(),
-                resource(node, "AWS::ApiGateway::RestApi", Vec::new()),
-            )),
-            "AWS::Serverless::HttpApi" => out.push((
-                id.clone(),
-                resource(node, "AWS::ApiGatewayV2::Api", Vec::new()),
-            )),
+            "AWS::Serverless::Api" => {
+                out.push((
+                    id.clone(),
+                    resource(node, "AWS::ApiGateway::RestApi", Vec::new()),
+                ));
+                out.push(api_stage(node, id, false, globals));
+            }
+            "AWS::Serverless::HttpApi" => {
+                out.push((
+                    id.clone(),
+                    resource(node, "AWS::ApiGatewayV2::Api", Vec::new()),
+                ));
+                out.push(api_stage(node, id, true, globals));
+            }
             "AWS::Serverless::StateMachine" => {
                 let p = with_globals(
                     node.get("Properties"),
@@ -519,6 +566,8 @@ pub fn expand(root: &Node) -> Node {
             "ServerlessRestApi".to_string(),
             resource(&node, "AWS::ApiGateway::RestApi", Vec::new()),
         ));
+        let implicit = map(&node, vec![("Type", text(&node, "AWS::Serverless::Api"))]);
+        out.push(api_stage(&implicit, "ServerlessRestApi", false, globals));
     }
     if let Some(node) = implicit_http
         && !out.iter().any(|(k, _)| k == "ServerlessHttpApi")
@@ -527,6 +576,11 @@ pub fn expand(root: &Node) -> Node {
             "ServerlessHttpApi".to_string(),
             resource(&node, "AWS::ApiGatewayV2::Api", Vec::new()),
         ));
+        let implicit = map(
+            &node,
+            vec![("Type", text(&node, "AWS::Serverless::HttpApi"))],
+        );
+        out.push(api_stage(&implicit, "ServerlessHttpApi", true, globals));
     }
     let mut expanded = root.clone();
     if let Value::Map(entries) = &mut expanded.value {

@@ -248,6 +248,7 @@ fn facts(kind: &str, values: &Node, refs: &[(String, String)]) -> Facts {
             facts.encryption = Some(Encryption::AwsOwned);
             facts.versioning = Some(false);
             facts.public_access_blocked = Some(true);
+            facts.access_logging = Some(false);
         }
         _ => {}
     }
@@ -309,6 +310,7 @@ pub fn read_tree(file: &str, root: &Node) -> Result<Deployment, ReadError> {
         match kind {
             "aws_s3_bucket_server_side_encryption_configuration"
             | "aws_s3_bucket_versioning"
+            | "aws_s3_bucket_logging"
             | "aws_s3_bucket_public_access_block" => {
                 let bucket = references_to("bucket");
                 for resource in deployment
@@ -317,6 +319,7 @@ pub fn read_tree(file: &str, root: &Node) -> Result<Deployment, ReadError> {
                     .filter(|r| bucket.contains(&r.id))
                 {
                     match kind {
+                        "aws_s3_bucket_logging" => resource.facts.access_logging = Some(true),
                         "aws_s3_bucket_versioning" => {
                             resource.facts.versioning = Some(
                                 first(&values, "versioning_configuration")

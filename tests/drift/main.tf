@@ -94,6 +94,12 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "files" {
   }
 }
 
+resource "aws_s3_bucket_logging" "files" {
+  bucket        = aws_s3_bucket.files.id
+  target_bucket = "access-logs"
+  target_prefix = "files/"
+}
+
 variable "suffix" {
   type = string
 }
