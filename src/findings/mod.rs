@@ -83,10 +83,18 @@ pub fn element_path(graph: &Graph, element: ElementId) -> String {
     parts.join("/")
 }
 
+/// The path of every element, in element order (computed once for many findings).
+pub fn element_paths(graph: &Graph) -> Vec<String> {
+    (0..graph.model.elements.len())
+        .map(|i| element_path(graph, ElementId(i as u32)))
+        .collect()
+}
+
 /// The stable names of every flow: `source->target`, then `#label` (or `#2`, `#3`, … in
 /// declaration order) when several flows join the same two elements.
 pub fn flow_paths(graph: &Graph) -> Vec<String> {
     let model = graph.model;
+    let paths = element_paths(graph);
     let mut per_pair: BTreeMap<(ElementId, ElementId), usize> = BTreeMap::new();
     for flow in &model.flows {
         *per_pair.entry((flow.source, flow.target)).or_default() += 1;
@@ -99,8 +107,8 @@ pub fn flow_paths(graph: &Graph) -> Vec<String> {
             let pair = (flow.source, flow.target);
             let base = format!(
                 "{}->{}",
-                element_path(graph, flow.source),
-                element_path(graph, flow.target)
+                paths[flow.source.index()],
+                paths[flow.target.index()]
             );
             let nth = seen.entry(pair).or_default();
             *nth += 1;
@@ -125,12 +133,13 @@ pub fn from_hits(
 ) -> Vec<Finding> {
     let model = graph.model;
     let flow_paths = flow_paths(graph);
+    let element_paths = element_paths(graph);
     let mut seen = HashSet::new();
     let mut findings = Vec::new();
     for hit in hits {
         let rule = &rules[hit.rule];
         let (path, span) = match hit.item {
-            Item::Element(e) => (element_path(graph, e), model.element(e).span),
+            Item::Element(e) => (element_paths[e.index()].clone(), model.element(e).span),
             Item::Flow(f) => (flow_paths[f].clone(), model.flows[f].span),
             Item::Resource => unreachable!("rules range over elements and flows"),
         };
