@@ -2,10 +2,11 @@
 
 use super::args::{Color, FailOn, Format};
 use super::{files, output};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use threatflow::compile::Options;
 use threatflow::diagnostic::{Code, Diagnostic, JsonDiagnostic, to_json};
-use threatflow::findings::{Finding, render_findings, summary};
+use threatflow::findings::{Finding, summary, write_findings};
 use threatflow::load::LoadedFile;
 use threatflow::rules::severity::Severity;
 use threatflow::source::{SourceFile, SourceMap};
@@ -81,20 +82,31 @@ pub fn run(
                 .iter()
                 .any(|f| f.status.is_open() && f.severity >= t)
         });
+        if format == Format::Json {
+            json.extend(to_json(&diagnostics, &sources));
+        }
         match format {
-            Format::Json => json.extend(to_json(&diagnostics, &sources)),
             Format::Text => {
                 eprint!("{}", output::text(&diagnostics, &sources, color));
-                print!("{}", render_findings(&findings, &sources, color));
-                println!(
-                    "{}: {}; {}",
-                    path.display(),
-                    output::counts(&diagnostics),
-                    summary(&findings)
-                );
+                // Streamed: a large model's findings are never all held as text. A closed
+                // pipe (`| head`) ends the output quietly.
+                let stdout = std::io::stdout();
+                let mut out = std::io::BufWriter::new(stdout.lock());
+                let written = write_findings(&mut out, &findings, &sources, color).and_then(|()| {
+                    writeln!(
+                        out,
+                        "{}: {}; {}",
+                        path.display(),
+                        output::counts(&diagnostics),
+                        summary(&findings)
+                    )
+                });
+                if written.and_then(|()| out.flush()).is_err() {
+                    break;
+                }
             }
+            Format::Json => all_findings.extend(findings),
         }
-        all_findings.extend(findings);
     }
     if format == Format::Json {
         let document = serde_json::json!({ "diagnostics": json, "findings": all_findings });

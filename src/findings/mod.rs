@@ -9,7 +9,7 @@ mod accept;
 mod render_text;
 
 pub use accept::apply_accepts;
-pub use render_text::{render_findings, summary};
+pub use render_text::{render_findings, summary, write_findings};
 
 use crate::graph::Graph;
 use crate::model::*;

@@ -9,25 +9,39 @@ use ariadne::{Color, Config, IndexType, Label, Report, ReportKind};
 
 /// Renders findings the way `threatflow check` prints them.
 pub fn render_findings(findings: &[Finding], sources: &SourceMap, color: ColorChoice) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    write_findings(&mut out, findings, sources, color).expect("writing to memory succeeds");
+    String::from_utf8(out).expect("findings render as UTF-8")
+}
+
+/// Writes findings as [`render_findings`] renders them, one at a time, so a model with millions
+/// of findings is printed without holding all of its text.
+pub fn write_findings(
+    out: &mut impl std::io::Write,
+    findings: &[Finding],
+    sources: &SourceMap,
+    color: ColorChoice,
+) -> std::io::Result<()> {
     let mut cache = ariadne::sources(
         sources
             .files()
             .map(|(_, file)| (file.name.clone(), file.text.as_str())),
     );
     for severity in Severity::ALL {
-        let group: Vec<&Finding> = findings
+        let count = findings
             .iter()
             .filter(|f| f.severity == severity && f.status.is_open())
-            .collect();
-        if group.is_empty() {
+            .count();
+        if count == 0 {
             continue;
         }
-        out.push_str(&format!("── {} ({}) ──\n", severity.as_str(), group.len()));
+        writeln!(out, "── {} ({count}) ──", severity.as_str())?;
+        let group = findings
+            .iter()
+            .filter(|f| f.severity == severity && f.status.is_open());
         for finding in group {
             for line in render_one(finding, sources, &mut cache, color).lines() {
-                out.push_str(line.trim_end());
-                out.push('\n');
+                writeln!(out, "{}", line.trim_end())?;
             }
         }
     }
@@ -36,17 +50,18 @@ pub fn render_findings(findings: &[Finding], sources: &SourceMap, color: ColorCh
         .filter(|f| f.status == Status::Accepted)
         .collect();
     if !accepted.is_empty() {
-        out.push_str(&format!("── accepted ({}) ──\n", accepted.len()));
+        writeln!(out, "── accepted ({}) ──", accepted.len())?;
         for finding in accepted {
-            out.push_str(&format!(
-                "{} ({}): {}\n",
+            writeln!(
+                out,
+                "{} ({}): {}",
                 finding.id,
                 finding.severity.as_str(),
                 finding.note.as_deref().unwrap_or("accepted")
-            ));
+            )?;
         }
     }
-    out
+    Ok(())
 }
 
 /// "3 findings: 1 high, 2 medium; 1 accepted"
