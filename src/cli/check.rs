@@ -13,6 +13,13 @@ use threatflow::source::{SourceFile, SourceMap};
 use threatflow::span::Span;
 use threatflow::{Compilation, compile};
 
+/// What `check --format json` (and `drift --format json`) prints.
+#[derive(serde::Serialize)]
+pub struct JsonOutput<'a> {
+    pub diagnostics: &'a [JsonDiagnostic],
+    pub findings: &'a [Finding],
+}
+
 /// The exit status for a run with errors.
 pub const EXIT_ERRORS: i32 = 2;
 
@@ -109,11 +116,17 @@ pub fn run(
         }
     }
     if format == Format::Json {
-        let document = serde_json::json!({ "diagnostics": json, "findings": all_findings });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&document).expect("diagnostics serialize")
-        );
+        let document = JsonOutput {
+            diagnostics: &json,
+            findings: &all_findings,
+        };
+        // Written straight to standard output, without an intermediate JSON tree or string.
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        let _ = serde_json::to_writer_pretty(&mut out, &document)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out))
+            .and_then(|()| out.flush());
     }
     if failed {
         EXIT_ERRORS

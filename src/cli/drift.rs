@@ -2,7 +2,7 @@
 //! `--template`, the model's `deploy` lines name them (relative to the model).
 
 use super::args::{Color, DriftFormat, FailOn};
-use super::check::{EXIT_ERRORS, EXIT_FINDINGS, compile_path, severity_of};
+use super::check::{EXIT_ERRORS, EXIT_FINDINGS, JsonOutput, compile_path, severity_of};
 use super::{files, output};
 use std::path::{Path, PathBuf};
 use threatflow::diagnostic::to_json;
@@ -119,10 +119,11 @@ pub fn run(args: &DriftArgs) -> i32 {
     }
     let written = match args.format {
         DriftFormat::Json => {
-            let document = serde_json::json!({
-                "diagnostics": to_json(&compilation.diagnostics, &compilation.unit.sources),
-                "findings": compilation.findings,
-            });
+            let diagnostics = to_json(&compilation.diagnostics, &compilation.unit.sources);
+            let document = JsonOutput {
+                diagnostics: &diagnostics,
+                findings: &compilation.findings,
+            };
             let mut text = serde_json::to_string_pretty(&document).expect("drift serializes");
             text.push('\n');
             output::emit(&text, out)
