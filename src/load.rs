@@ -11,6 +11,12 @@ use crate::stdlib;
 use crate::syntax::{self, Comment, ast};
 use std::collections::{HashMap, HashSet};
 
+/// The largest `.flow` file read (TF0008): about 2.4 million elements of typical text.
+pub const MAX_FILE_BYTES: usize = 256 * 1024 * 1024;
+
+/// The deepest chain of `use`s followed (TF0205).
+pub const MAX_USE_DEPTH: usize = 64;
+
 /// A file the loader read.
 pub struct LoadedFile {
     /// What identifies the file (a canonical path), so that a file used twice is read once.
@@ -151,6 +157,17 @@ pub fn load(root: LoadedFile, loader: &mut dyn Loader) -> Unit {
         if state.loaded.contains_key(&key) {
             continue;
         }
+        if stack.len() >= MAX_USE_DEPTH {
+            state.diagnostics.push(
+                Diagnostic::error(
+                    Code::UseTooDeep,
+                    format!("`{name}` is used more than {MAX_USE_DEPTH} files deep"),
+                )
+                .with_primary(use_decl.span, "not loaded")
+                .with_help("have a top-level file use the others directly"),
+            );
+            continue;
+        }
         let (file, uses) = state.add(key.clone(), name, &bytes, origin);
         in_progress.insert(key.clone());
         stack.push(Frame {
@@ -210,6 +227,22 @@ impl State {
         origin: Origin,
     ) -> (FileId, Vec<ast::UseDecl>) {
         let id = self.sources.add(SourceFile::new(name, String::new()));
+        let too_large = bytes.len() > MAX_FILE_BYTES;
+        if too_large {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    Code::FileTooLarge,
+                    format!(
+                        "`{}` is {} bytes; threatflow reads .flow files of at most {MAX_FILE_BYTES} bytes",
+                        self.sources.get(id).name,
+                        bytes.len()
+                    ),
+                )
+                .with_primary(Span::point(id, 0), "not read")
+                .with_help("split the model into files joined with `use`"),
+            );
+        }
+        let bytes = if too_large { &[][..] } else { bytes };
         let decoded = source::decode(id, bytes);
         let decode_failed = !decoded.readable;
         self.diagnostics.extend(decoded.diagnostics);
@@ -217,7 +250,11 @@ impl State {
         self.sources.replace_text(id, decoded.text);
         let text = &self.sources.get(id).text;
         let parsed = syntax::parse(id, text);
-        if !decode_failed && parsed.diagnostics.is_empty() && parsed.file.items.is_empty() {
+        if !decode_failed
+            && !too_large
+            && parsed.diagnostics.is_empty()
+            && parsed.file.items.is_empty()
+        {
             self.diagnostics.push(
                 Diagnostic::error(Code::EmptyFile, format!("`{name}` declares nothing"))
                     .with_primary(Span::point(id, 0), "empty model")

@@ -10,7 +10,20 @@ pub fn read(path: &Path) -> Result<Vec<u8>, String> {
         Ok(_) => {}
         Err(error) => return Err(describe(&error)),
     }
-    std::fs::read(path).map_err(|error| describe(&error))
+    // Read at most one byte more than any reader accepts, so that memory stays bounded even
+    // for endless files (`/dev/zero`).
+    let limit = threatflow::load::MAX_FILE_BYTES;
+    let file = std::fs::File::open(path).map_err(|error| describe(&error))?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, limit as u64 + 1), &mut bytes)
+        .map_err(|error| describe(&error))?;
+    if bytes.len() > limit {
+        return Err(format!(
+            "it is larger than {} MiB, the most threatflow reads",
+            limit / (1024 * 1024)
+        ));
+    }
+    Ok(bytes)
 }
 
 fn describe(error: &std::io::Error) -> String {

@@ -39,6 +39,7 @@ codes! {
     UnreadableFile = "TF0005", "file cannot be read";
     ControlCharacter = "TF0006", "control character in source";
     CrlfLineEnds = "TF0007", "CRLF line ends";
+    FileTooLarge = "TF0008", "file too large";
     SyntaxError = "TF0101", "syntax error";
     UnterminatedString = "TF0102", "unterminated string";
     NestingTooDeep = "TF0103", "nesting too deep";
@@ -52,6 +53,7 @@ codes! {
     UseNotFound = "TF0202", "used file cannot be read";
     UseCycle = "TF0203", "`use` cycle";
     DuplicateUse = "TF0204", "file used twice";
+    UseTooDeep = "TF0205", "`use` chain too deep";
     DuplicateName = "TF0301", "duplicate name";
     UnknownElement = "TF0302", "unknown element";
     UnknownData = "TF0303", "unknown data item";
