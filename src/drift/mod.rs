@@ -15,6 +15,7 @@ use crate::source::{SourceFile, SourceMap};
 use crate::span::{FileId, Span};
 use crate::template::{self, deployment::Deployment};
 use std::collections::HashSet;
+use std::sync::Arc;
 
 mod bind;
 mod checks;
@@ -183,7 +184,7 @@ fn to_findings(
             deployed,
             message: drift.message,
             fix: Some(drift.fix),
-            refs: Vec::new(),
+            refs: Arc::from([]),
             note: None,
             item,
             span,

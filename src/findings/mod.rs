@@ -11,6 +11,7 @@ mod render_text;
 pub use accept::apply_accepts;
 pub use render_text::{render_findings, summary, write_findings};
 
+use std::sync::Arc;
 use crate::graph::Graph;
 use crate::model::*;
 use crate::rules::severity::Severity;
@@ -51,7 +52,8 @@ pub struct Finding {
     pub id: String,
     pub rule: String,
     pub title: String,
-    pub stride: Vec<String>,
+    /// Shared with the rule (one allocation per rule, not per finding).
+    pub stride: Arc<[String]>,
     pub severity: Severity,
     pub status: Status,
     /// The element's path, or the flow's `source->target`.
@@ -62,7 +64,7 @@ pub struct Finding {
     pub deployed: Option<Location>,
     pub message: String,
     pub fix: Option<String>,
-    pub refs: Vec<String>,
+    pub refs: Arc<[String]>,
     /// Why the finding is accepted, or that its acceptance expired.
     pub note: Option<String>,
     #[serde(skip)]

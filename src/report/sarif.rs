@@ -66,7 +66,7 @@ impl From<&CompiledRule> for Descriptor {
             title: rule.title.clone(),
             what: rule.what.clone(),
             help,
-            stride: rule.stride.clone(),
+            stride: rule.stride.to_vec(),
             default,
         }
     }

@@ -51,7 +51,7 @@ pub fn summarize(model: &Model, rule: &CompiledRule) -> RuleSummary {
     RuleSummary {
         id: rule.id.clone(),
         title: rule.title.clone(),
-        stride: rule.stride.clone(),
+        stride: rule.stride.to_vec(),
         severity: rule.severity.describe(),
         applies_to: subject_name(model, rule.subject),
         source: rule.file.clone(),

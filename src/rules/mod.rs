@@ -10,6 +10,7 @@ pub mod severity;
 pub mod template;
 pub mod types;
 
+use std::sync::Arc;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::graph::{Exposure, FlowIndex, Graph};
 use crate::model::*;
@@ -26,9 +27,9 @@ pub struct CompiledRule {
     pub id: String,
     pub title: String,
     pub subject: Subject,
-    pub stride: Vec<String>,
+    pub stride: Arc<[String]>,
     pub severity: SeverityRule,
-    pub refs: Vec<String>,
+    pub refs: Arc<[String]>,
     /// The documentation: what the threat is, why it matters, an example.
     pub what: Option<String>,
     pub why: Option<String>,
@@ -135,9 +136,9 @@ pub fn compile(model: &Model, sources: &SourceMap) -> (Vec<CompiledRule>, Vec<Di
             id: rule.id.clone(),
             title: rule.title.clone(),
             subject: rule.subject,
-            stride: rule.attrs.words("stride"),
+            stride: rule.attrs.words("stride").into(),
             severity,
-            refs: rule.attrs.words("refs"),
+            refs: rule.attrs.words("refs").into(),
             what: rule.attrs.text("what").map(str::to_string),
             why: rule.attrs.text("why").map(str::to_string),
             example: rule.attrs.text("example").map(str::to_string),
