@@ -171,16 +171,22 @@ fn sarif_output_file_is_written_only_when_every_template_was_read() {
     let model = support::repo_root().join("tests/drift/model.flow");
     let out = dir.path().join("drift.sarif");
     let missing = dir.path().join("missing.yaml");
-    let status = threatflow()
+    let output = threatflow()
         .args(["drift", "--format", "sarif", "-o"])
         .arg(&out)
         .arg(&model)
         .arg("--template")
         .arg(&missing)
-        .status()
+        .output()
         .unwrap();
-    assert_eq!(status.code(), Some(2));
+    assert_eq!(output.status.code(), Some(2));
     assert!(!out.exists(), "a partial SARIF file was written");
+    assert!(
+        output.stdout.is_empty(),
+        "the SARIF went to standard output instead"
+    );
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert!(errors.contains("not written"), "{errors}");
     let status = threatflow()
         .args(["drift", "--format", "sarif", "-o"])
         .arg(&out)

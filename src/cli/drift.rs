@@ -109,14 +109,24 @@ pub fn run(args: &DriftArgs) -> i32 {
     compilation.findings.clear();
     check_drift(&mut compilation, &loaded);
     let failed = !problems.is_empty() || compilation.has_errors();
+    // JSON carries the diagnostics itself (unless it is not written); the other formats print
+    // them on standard error.
+    let unwritten = failed && args.output.is_some();
+    if args.format != DriftFormat::Json || unwritten {
+        eprint!(
+            "{}",
+            output::text(&compilation.diagnostics, &compilation.unit.sources, color)
+        );
+    }
     // A run that could not read every template writes no output file: it would be partial.
-    let out = if failed { None } else { args.output.as_deref() };
-    if failed && let Some(path) = &args.output {
+    if unwritten && let Some(path) = &args.output {
         eprintln!(
             "{}: not written: a template could not be read",
             path.display()
         );
+        return EXIT_ERRORS;
     }
+    let out = args.output.as_deref();
     let written = match args.format {
         DriftFormat::Json => {
             let diagnostics = to_json(&compilation.diagnostics, &compilation.unit.sources);
@@ -129,19 +139,11 @@ pub fn run(args: &DriftArgs) -> i32 {
             output::emit(&text, out)
         }
         DriftFormat::Sarif => {
-            eprint!(
-                "{}",
-                output::text(&compilation.diagnostics, &compilation.unit.sources, color)
-            );
             let descriptors: Vec<Descriptor> = CHECKS.iter().map(Descriptor::from).collect();
             let text = sarif::render_findings(&compilation.findings, &descriptors);
             output::emit(&text, out)
         }
         DriftFormat::Text => {
-            eprint!(
-                "{}",
-                output::text(&compilation.diagnostics, &compilation.unit.sources, color)
-            );
             let mut text = render_findings(&compilation.findings, &compilation.unit.sources, color);
             text.push_str(&format!(
                 "{}: drift against {} template(s): {}\n",

@@ -11,7 +11,6 @@ mod render_text;
 pub use accept::apply_accepts;
 pub use render_text::{render_findings, summary, write_findings};
 
-use std::sync::Arc;
 use crate::graph::Graph;
 use crate::model::*;
 use crate::rules::severity::Severity;
@@ -20,6 +19,7 @@ use crate::source::SourceMap;
 use crate::span::Span;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 /// Whether a finding counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -10,7 +10,6 @@ pub mod severity;
 pub mod template;
 pub mod types;
 
-use std::sync::Arc;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::graph::{Exposure, FlowIndex, Graph};
 use crate::model::*;
@@ -19,6 +18,7 @@ use crate::span::Span;
 use check::Checker;
 use eval::Evaluator;
 use severity::{Level, Severity, SeverityRule};
+use std::sync::Arc;
 use template::Template;
 
 /// A rule, checked and ready to run.

@@ -267,7 +267,8 @@ pub fn read(file: &str, text: &str) -> Result<Node, ReadError> {
             ],
         ));
     }
-    let root = None;
+    // The synthetic plan's own nodes are located at the start of the file.
+    let root: Option<std::ops::Range<usize>> = None;
     let module = |resources: Vec<Node>| {
         mapping(
             &locator,
