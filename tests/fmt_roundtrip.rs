@@ -127,17 +127,18 @@ fn canonical_layout() {
     );
 }
 
-/// Found by the `fmt` fuzz target: a CRLF line end is an error that stops the later stages (so
+/// Found by the `fmt` fuzz target (twice): a CRLF line end is an error that stops the later stages (so
 /// a headerless file gets no TF0701 warning); the formatted file, with LF line ends, means what
 /// the repaired text means — the same model, and the warning the repair lets through.
 #[test]
 fn formatting_a_crlf_file_means_what_its_repaired_text_means() {
-    let text = "// a header-less file\nclassification card \"Card data\" {\n  level 4\n  logs  forbidden\n}\ndata Card : card\n\r\nprocess api\n";
+    let text = "// a header-less file\nclassification card \"Card data\" {\n  level 4\n  logs  forbidden\n}\ndata Card : card\n\r\nprocess api\r\r\r\n";
     let formatted = format(FileId(0), text).unwrap();
     assert!(!formatted.contains('\r'));
     assert_eq!(format(FileId(0), &formatted).unwrap(), formatted);
     let base = support::repo_root();
-    let repaired = text.replace("\r\n", "\n");
+    // fmt drops every carriage return before a line feed, however many there are.
+    let repaired = text.replace("\r\r\r\n", "\n").replace("\r\n", "\n");
     let before = meaning(&base, "crlf.flow", repaired.into_bytes());
     let after = meaning(&base, "crlf.flow", formatted.into_bytes());
     assert_eq!(before, after);
