@@ -11,8 +11,13 @@ use threatflow::drift::{Template, check_drift};
 use threatflow::findings::render_findings;
 
 fn drift(templates: &[&str]) -> threatflow::Compilation {
+    drift_of("model.flow", templates)
+}
+
+/// The model `model` of tests/drift (which must check clean) against its `templates`.
+fn drift_of(model: &str, templates: &[&str]) -> threatflow::Compilation {
     let base = support::repo_root().join("tests/drift");
-    let mut compilation = support::compile_file(&base, &base.join("model.flow"));
+    let mut compilation = support::compile_file(&base, &base.join(model));
     assert!(
         compilation.diagnostics.is_empty(),
         "{:?}",
@@ -160,19 +165,7 @@ fn drift_uses_the_models_deploy_lines_and_fails_on_request() {
 
 #[test]
 fn sam_templates_are_expanded_before_comparing() {
-    let base = support::repo_root().join("tests/drift");
-    let mut compilation = support::compile_file(&base, &base.join("sam-model.flow"));
-    assert!(
-        compilation.diagnostics.is_empty(),
-        "{:?}",
-        compilation.diagnostics
-    );
-    compilation.findings.clear();
-    let template = Template::new(
-        "sam.yaml",
-        std::fs::read_to_string(base.join("sam.yaml")).unwrap(),
-    );
-    check_drift(&mut compilation, &[template]);
+    let compilation = drift_of("sam-model.flow", &["sam.yaml"]);
     let ids: Vec<&str> = compilation.findings.iter().map(|f| f.id.as_str()).collect();
     // The implicit function URL has AuthType NONE; everything else agrees: tracing comes from
     // Globals, the DynamoDBCrudPolicy template backs worker -> orders, the SQS event source
@@ -182,19 +175,7 @@ fn sam_templates_are_expanded_before_comparing() {
 
 #[test]
 fn terraform_plans_are_read_with_modules_references_and_grants() {
-    let base = support::repo_root().join("tests/drift");
-    let mut compilation = support::compile_file(&base, &base.join("tf-model.flow"));
-    assert!(
-        compilation.diagnostics.is_empty(),
-        "{:?}",
-        compilation.diagnostics
-    );
-    compilation.findings.clear();
-    let template = Template::new(
-        "plan.json",
-        std::fs::read_to_string(base.join("plan.json")).unwrap(),
-    );
-    check_drift(&mut compilation, &[template]);
+    let compilation = drift_of("tf-model.flow", &["plan.json"]);
     let ids: BTreeSet<&str> = compilation.findings.iter().map(|f| f.id.as_str()).collect();
     // The table has encryption off where the model wants orders_key; the function's tracing
     // is PassThrough; the trail in a child module is unmodelled. The role policy (whose
@@ -281,9 +262,7 @@ fn terraform_source_files_are_read_like_plans() {
     assert!(!grant.any_resource);
 
     // The same drift as the plan of the same deployment (which also has a trail in a module).
-    let mut compilation = support::compile_file(&base, &base.join("tf-model.flow"));
-    compilation.findings.clear();
-    check_drift(&mut compilation, &[Template::new("main.tf", text)]);
+    let compilation = drift_of("tf-model.flow", &["main.tf"]);
     let ids: BTreeSet<&str> = compilation.findings.iter().map(|f| f.id.as_str()).collect();
     let expected: BTreeSet<&str> = [
         "DRF-010@prod/orders",

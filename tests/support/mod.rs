@@ -70,3 +70,18 @@ pub fn flow_files(dir: &Path) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// The OASIS SARIF 2.1.0 schema's validator, when `../shared` is present (else `None`, and the
+/// caller skips with a message).
+pub fn sarif_validator() -> Option<jsonschema::Validator> {
+    let path = repo_root().join("../shared/reference/sarif-schema-2.1.0.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!(
+            "skipped: {} is not here (a fresh clone); the structural SARIF tests still run",
+            path.display()
+        );
+        return None;
+    };
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    Some(jsonschema::validator_for(&schema).expect("the SARIF schema compiles"))
+}
