@@ -48,21 +48,7 @@ fn main() {
             format,
             fail_on_new,
         } => cli::diff::run(&base, &head, format, fail_on_new),
-        Command::Drift {
-            model,
-            templates,
-            format,
-            output,
-            color,
-            fail_on,
-        } => cli::drift::run(&cli::drift::DriftArgs {
-            model,
-            templates,
-            format,
-            output,
-            color,
-            fail_on,
-        }),
+        Command::Drift(args) => cli::drift::run(&args),
         Command::Import {
             templates,
             output,

@@ -97,26 +97,7 @@ pub enum Command {
     ///
     /// Exit status: 2 when the model or a template cannot be read; 1 when a drift finding
     /// reaches --fail-on; else 0.
-    Drift {
-        /// The model file.
-        model: PathBuf,
-        /// Templates to compare with (default: the model's `deploy` lines).
-        #[arg(long = "template")]
-        templates: Vec<PathBuf>,
-        /// How to print the findings: text, JSON (as `check --format json`) or SARIF (located
-        /// in the model and in the template).
-        #[arg(long, value_enum, default_value_t = DriftFormat::Text)]
-        format: DriftFormat,
-        /// Write the JSON or SARIF output to this file instead of standard output.
-        #[arg(short = 'o', long = "output")]
-        output: Option<PathBuf>,
-        /// When to colour the text output.
-        #[arg(long, value_enum, default_value_t = Color::Auto)]
-        color: Color,
-        /// Exit with status 1 when a drift finding has this severity or higher.
-        #[arg(long, value_enum)]
-        fail_on: Option<FailOn>,
-    },
+    Drift(DriftArgs),
     /// Write a first model from CloudFormation, SAM or Terraform templates (plans or `.tf` files).
     ///
     /// Elements get kinds and `deployed` bindings, one account boundary and a VPC boundary,
@@ -173,6 +154,29 @@ pub enum Command {
 pub enum Format {
     Text,
     Json,
+}
+
+/// The command line of `drift`.
+#[derive(clap::Args, Debug)]
+pub struct DriftArgs {
+    /// The model file.
+    pub model: PathBuf,
+    /// Templates to compare with (default: the model's `deploy` lines).
+    #[arg(long = "template")]
+    pub templates: Vec<PathBuf>,
+    /// How to print the findings: text, JSON (as `check --format json`) or SARIF (located
+    /// in the model and in the template).
+    #[arg(long, value_enum, default_value_t = DriftFormat::Text)]
+    pub format: DriftFormat,
+    /// Write the JSON or SARIF output to this file instead of standard output.
+    #[arg(short = 'o', long = "output")]
+    pub output: Option<PathBuf>,
+    /// When to colour the text output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Exit with status 1 when a drift finding has this severity or higher.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

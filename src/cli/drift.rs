@@ -1,7 +1,7 @@
 //! `threatflow drift MODEL [--template T…]`: the model against its deployed templates. Without
 //! `--template`, the model's `deploy` lines name them (relative to the model).
 
-use super::args::{Color, DriftFormat, FailOn};
+use super::args::{DriftArgs, DriftFormat};
 use super::check::{EXIT_ERRORS, EXIT_FINDINGS, JsonOutput, compile_path, severity_of};
 use super::{files, output};
 use std::path::{Path, PathBuf};
@@ -10,16 +10,6 @@ use threatflow::drift::{CHECKS, Template, check_drift};
 use threatflow::findings::{render_findings, summary};
 use threatflow::model::AttrValue;
 use threatflow::report::sarif::{self, Descriptor};
-
-/// The command line of `drift`.
-pub struct DriftArgs {
-    pub model: PathBuf,
-    pub templates: Vec<PathBuf>,
-    pub format: DriftFormat,
-    pub output: Option<PathBuf>,
-    pub color: Color,
-    pub fail_on: Option<FailOn>,
-}
 
 /// The templates named by the model header's `deploy` lines, relative to the model.
 fn deployed_templates(model: &Path, header: Option<&AttrValue>) -> Vec<PathBuf> {
