@@ -24,15 +24,22 @@ fn templates(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// `../shared/corpus/<sub>`, or `None` after saying what covers the feature on a fresh clone.
+fn corpus(sub: &str, covered_by: &str) -> Option<std::path::PathBuf> {
+    let path = support::repo_root().join("../shared/corpus").join(sub);
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!("skipped: ../shared/corpus is not here (a fresh clone); {covered_by}");
+        None
+    }
+}
+
 #[test]
 fn every_corpus_template_is_read_or_rejected_with_a_location() {
-    let corpus = support::repo_root().join("../shared/corpus");
-    if !corpus.exists() {
-        eprintln!(
-            "skipped: ../shared/corpus is not here (a fresh clone); tests/drift covers the readers"
-        );
+    let Some(corpus) = corpus("", "tests/drift covers the readers") else {
         return;
-    }
+    };
     let mut files = Vec::new();
     templates(&corpus.join("cfn-templates"), &mut files);
     templates(&corpus.join("sam-translator/input"), &mut files);
@@ -132,11 +139,9 @@ fn summary(deployment: &threatflow::template::deployment::Deployment) -> (Pairs,
 
 #[test]
 fn our_sam_expansion_against_the_translators() {
-    let corpus = support::repo_root().join("../shared/corpus/sam-translator");
-    if !corpus.exists() {
-        eprintln!("skipped: ../shared/corpus is not here (a fresh clone); tests/drift covers SAM");
+    let Some(corpus) = corpus("sam-translator", "tests/drift covers SAM") else {
         return;
-    }
+    };
     let mut inputs = Vec::new();
     templates(&corpus.join("input"), &mut inputs);
     inputs.sort();
@@ -193,13 +198,9 @@ fn our_sam_expansion_against_the_translators() {
 
 #[test]
 fn importing_every_corpus_template_gives_a_model_that_checks_and_has_no_drift() {
-    let corpus = support::repo_root().join("../shared/corpus");
-    if !corpus.exists() {
-        eprintln!(
-            "skipped: ../shared/corpus is not here (a fresh clone); tests/import covers import"
-        );
+    let Some(corpus) = corpus("", "tests/import covers import") else {
         return;
-    }
+    };
     let mut files = Vec::new();
     templates(&corpus.join("cfn-templates"), &mut files);
     templates(&corpus.join("sam-translator/input"), &mut files);

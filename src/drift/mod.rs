@@ -161,8 +161,6 @@ fn to_findings(
         if !seen.insert(id.clone()) {
             continue;
         }
-        let file = sources.get(span.file);
-        let (line, column) = file.line_column(span.start as usize);
         let deployed = drift.at.map(|(d, line, column)| Location {
             file: sources.get(deployments[d].0).name.clone(),
             line,
@@ -176,11 +174,7 @@ fn to_findings(
             severity: check.severity,
             status: Status::Active,
             element: path,
-            location: Location {
-                file: file.name.clone(),
-                line,
-                column,
-            },
+            location: Location::of(sources, span),
             deployed,
             message: drift.message,
             fix: Some(drift.fix),

@@ -47,6 +47,19 @@ pub struct Location {
     pub column: usize,
 }
 
+impl Location {
+    /// Where a span starts: its file's name, line and column.
+    pub fn of(sources: &SourceMap, span: Span) -> Location {
+        let file = sources.get(span.file);
+        let (line, column) = file.line_column(span.start as usize);
+        Location {
+            file: file.name.clone(),
+            line,
+            column,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Finding {
     pub id: String,
@@ -149,8 +162,6 @@ pub fn from_hits(
         if !seen.insert(id.clone()) {
             continue;
         }
-        let file = sources.get(span.file);
-        let (line, column) = file.line_column(span.start as usize);
         findings.push(Finding {
             id,
             rule: rule.id.clone(),
@@ -159,11 +170,7 @@ pub fn from_hits(
             severity: hit.severity,
             status: Status::Active,
             element: path,
-            location: Location {
-                file: file.name.clone(),
-                line,
-                column,
-            },
+            location: Location::of(sources, span),
             deployed: None,
             message: hit.message,
             fix: hit.fix,

@@ -7,7 +7,6 @@ use crate::findings::{self, Finding, Location, Status};
 use crate::graph::Graph;
 use crate::model::*;
 use crate::rules::severity::Severity;
-use crate::source::SourceMap;
 use serde::Serialize;
 
 /// The version of the JSON report's schema; raised when a field changes meaning or goes away.
@@ -133,16 +132,6 @@ pub const STRIDE: [&str; 6] = [
     "elevation_of_privilege",
 ];
 
-fn location(sources: &SourceMap, span: crate::span::Span) -> Location {
-    let file = sources.get(span.file);
-    let (line, column) = file.line_column(span.start as usize);
-    Location {
-        file: file.name.clone(),
-        line,
-        column,
-    }
-}
-
 impl ReportView {
     /// The view of a compilation without errors.
     pub fn new(compilation: &Compilation) -> ReportView {
@@ -192,7 +181,7 @@ impl ReportView {
                     kind: kind.name.clone(),
                     role: model.role(e.role).name.clone(),
                     boundary_path: boundary_names(&graph.chains[i]),
-                    location: location(sources, e.span),
+                    location: Location::of(sources, e.span),
                     highest_severity,
                     data: graph.data[i].iter().map(data_name).collect(),
                     provider_operates: kind.provider_operates.clone(),
@@ -216,7 +205,7 @@ impl ReportView {
                 authn: f.attrs.word("authn").map(str::to_string),
                 crosses_boundary: !graph.crossings[i].0.is_empty()
                     || !graph.crossings[i].1.is_empty(),
-                location: location(sources, f.span),
+                location: Location::of(sources, f.span),
             })
             .collect();
         let boundaries = model

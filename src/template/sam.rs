@@ -241,42 +241,35 @@ fn api_method(
         .unwrap_or("ANY")
         .to_ascii_uppercase();
     let located = event.unwrap_or(node);
-    if http {
-        let path = event
-            .and_then(|e| e.get("Path"))
-            .and_then(Node::as_str)
-            .unwrap_or("/{proxy+}");
-        let key = if event.and_then(|e| e.get("Path")).is_none() {
-            "$default".to_string()
-        } else {
-            format!("{method} {path}")
-        };
+    // A route is keyed by method and path (an event without a path takes `$default`).
+    let path = event.and_then(|e| e.get("Path")).and_then(Node::as_str);
+    let (suffix, kind, api_key, detail_key, detail) = if http {
+        let key = path.map_or("$default".to_string(), |p| format!("{method} {p}"));
         (
-            format!("{name}Route"),
-            resource(
-                located,
-                "AWS::ApiGatewayV2::Route",
-                vec![
-                    ("ApiId", reference(located, api)),
-                    ("RouteKey", text(located, &key)),
-                    ("AuthorizationType", text(located, authorization)),
-                ],
-            ),
+            "Route",
+            "AWS::ApiGatewayV2::Route",
+            "ApiId",
+            "RouteKey",
+            key,
         )
     } else {
         (
-            format!("{name}Method"),
-            resource(
-                located,
-                "AWS::ApiGateway::Method",
-                vec![
-                    ("RestApiId", reference(located, api)),
-                    ("HttpMethod", text(located, &method)),
-                    ("AuthorizationType", text(located, authorization)),
-                ],
-            ),
+            "Method",
+            "AWS::ApiGateway::Method",
+            "RestApiId",
+            "HttpMethod",
+            method,
         )
-    }
+    };
+    let properties = vec![
+        (api_key, reference(located, api)),
+        (detail_key, text(located, &detail)),
+        ("AuthorizationType", text(located, authorization)),
+    ];
+    (
+        format!("{name}{suffix}"),
+        resource(located, kind, properties),
+    )
 }
 
 /// The stage of a SAM API (named as the translator names it), with the throttling and access

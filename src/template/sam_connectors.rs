@@ -30,6 +30,56 @@ struct Profile {
     write: &'static [&'static str],
 }
 
+/// Action lists several profiles share.
+const DYNAMODB_READ: &[&str] = &[
+    "dynamodb:GetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "dynamodb:BatchGetItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:PartiQLSelect",
+];
+
+const DYNAMODB_WRITE: &[&str] = &[
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:PartiQLDelete",
+    "dynamodb:PartiQLInsert",
+    "dynamodb:PartiQLUpdate",
+];
+
+const LAMBDA_INVOKE: &[&str] = &["lambda:InvokeAsync", "lambda:InvokeFunction"];
+
+const S3_READ: &[&str] = &[
+    "s3:GetObject",
+    "s3:GetObjectAcl",
+    "s3:GetObjectLegalHold",
+    "s3:GetObjectRetention",
+    "s3:GetObjectTorrent",
+    "s3:GetObjectVersion",
+    "s3:GetObjectVersionAcl",
+    "s3:GetObjectVersionForReplication",
+    "s3:GetObjectVersionTorrent",
+    "s3:ListBucket",
+    "s3:ListBucketMultipartUploads",
+    "s3:ListBucketVersions",
+    "s3:ListMultipartUploadParts",
+];
+
+const S3_WRITE: &[&str] = &[
+    "s3:AbortMultipartUpload",
+    "s3:DeleteObject",
+    "s3:DeleteObjectVersion",
+    "s3:PutObject",
+    "s3:PutObjectLegalHold",
+    "s3:PutObjectRetention",
+    "s3:RestoreObject",
+];
+
+const SQS_READ: &[&str] = &["sqs:ReceiveMessage", "sqs:GetQueueAttributes"];
+
 const PROFILES: &[Profile] = &[
     Profile {
         source: "AWS::DynamoDB::Table",
@@ -83,64 +133,27 @@ const PROFILES: &[Profile] = &[
         destination: "AWS::Lambda::Function",
         mechanism: Mechanism::SourceRole,
         read: &[],
-        write: &["lambda:InvokeAsync", "lambda:InvokeFunction"],
+        write: LAMBDA_INVOKE,
     },
     Profile {
         source: "AWS::Lambda::Function",
         destination: "AWS::S3::Bucket",
         mechanism: Mechanism::SourceRole,
-        read: &[
-            "s3:GetObject",
-            "s3:GetObjectAcl",
-            "s3:GetObjectLegalHold",
-            "s3:GetObjectRetention",
-            "s3:GetObjectTorrent",
-            "s3:GetObjectVersion",
-            "s3:GetObjectVersionAcl",
-            "s3:GetObjectVersionForReplication",
-            "s3:GetObjectVersionTorrent",
-            "s3:ListBucket",
-            "s3:ListBucketMultipartUploads",
-            "s3:ListBucketVersions",
-            "s3:ListMultipartUploadParts",
-        ],
-        write: &[
-            "s3:AbortMultipartUpload",
-            "s3:DeleteObject",
-            "s3:DeleteObjectVersion",
-            "s3:PutObject",
-            "s3:PutObjectLegalHold",
-            "s3:PutObjectRetention",
-            "s3:RestoreObject",
-        ],
+        read: S3_READ,
+        write: S3_WRITE,
     },
     Profile {
         source: "AWS::Lambda::Function",
         destination: "AWS::DynamoDB::Table",
         mechanism: Mechanism::SourceRole,
-        read: &[
-            "dynamodb:GetItem",
-            "dynamodb:Query",
-            "dynamodb:Scan",
-            "dynamodb:BatchGetItem",
-            "dynamodb:ConditionCheckItem",
-            "dynamodb:PartiQLSelect",
-        ],
-        write: &[
-            "dynamodb:PutItem",
-            "dynamodb:UpdateItem",
-            "dynamodb:DeleteItem",
-            "dynamodb:BatchWriteItem",
-            "dynamodb:PartiQLDelete",
-            "dynamodb:PartiQLInsert",
-            "dynamodb:PartiQLUpdate",
-        ],
+        read: DYNAMODB_READ,
+        write: DYNAMODB_WRITE,
     },
     Profile {
         source: "AWS::Lambda::Function",
         destination: "AWS::SQS::Queue",
         mechanism: Mechanism::SourceRole,
-        read: &["sqs:ReceiveMessage", "sqs:GetQueueAttributes"],
+        read: SQS_READ,
         write: &[
             "sqs:DeleteMessage",
             "sqs:SendMessage",
@@ -224,7 +237,7 @@ const PROFILES: &[Profile] = &[
         source: "AWS::SQS::Queue",
         destination: "AWS::Lambda::Function",
         mechanism: Mechanism::DestinationRole,
-        read: &["sqs:ReceiveMessage", "sqs:GetQueueAttributes"],
+        read: SQS_READ,
         write: &["sqs:DeleteMessage"],
     },
     Profile {
@@ -239,7 +252,7 @@ const PROFILES: &[Profile] = &[
         destination: "AWS::Lambda::Function",
         mechanism: Mechanism::SourceRole,
         read: &[],
-        write: &["lambda:InvokeAsync", "lambda:InvokeFunction"],
+        write: LAMBDA_INVOKE,
     },
     Profile {
         source: "AWS::StepFunctions::StateMachine",
@@ -259,52 +272,15 @@ const PROFILES: &[Profile] = &[
         source: "AWS::StepFunctions::StateMachine",
         destination: "AWS::S3::Bucket",
         mechanism: Mechanism::SourceRole,
-        read: &[
-            "s3:GetObject",
-            "s3:GetObjectAcl",
-            "s3:GetObjectLegalHold",
-            "s3:GetObjectRetention",
-            "s3:GetObjectTorrent",
-            "s3:GetObjectVersion",
-            "s3:GetObjectVersionAcl",
-            "s3:GetObjectVersionForReplication",
-            "s3:GetObjectVersionTorrent",
-            "s3:ListBucket",
-            "s3:ListBucketMultipartUploads",
-            "s3:ListBucketVersions",
-            "s3:ListMultipartUploadParts",
-        ],
-        write: &[
-            "s3:AbortMultipartUpload",
-            "s3:DeleteObject",
-            "s3:DeleteObjectVersion",
-            "s3:PutObject",
-            "s3:PutObjectLegalHold",
-            "s3:PutObjectRetention",
-            "s3:RestoreObject",
-        ],
+        read: S3_READ,
+        write: S3_WRITE,
     },
     Profile {
         source: "AWS::StepFunctions::StateMachine",
         destination: "AWS::DynamoDB::Table",
         mechanism: Mechanism::SourceRole,
-        read: &[
-            "dynamodb:GetItem",
-            "dynamodb:Query",
-            "dynamodb:Scan",
-            "dynamodb:BatchGetItem",
-            "dynamodb:ConditionCheckItem",
-            "dynamodb:PartiQLSelect",
-        ],
-        write: &[
-            "dynamodb:PutItem",
-            "dynamodb:UpdateItem",
-            "dynamodb:DeleteItem",
-            "dynamodb:BatchWriteItem",
-            "dynamodb:PartiQLDelete",
-            "dynamodb:PartiQLInsert",
-            "dynamodb:PartiQLUpdate",
-        ],
+        read: DYNAMODB_READ,
+        write: DYNAMODB_WRITE,
     },
     Profile {
         source: "AWS::StepFunctions::StateMachine",
@@ -329,30 +305,15 @@ const PROFILES: &[Profile] = &[
         source: "AWS::AppSync::DataSource",
         destination: "AWS::DynamoDB::Table",
         mechanism: Mechanism::SourceRole,
-        read: &[
-            "dynamodb:GetItem",
-            "dynamodb:Query",
-            "dynamodb:Scan",
-            "dynamodb:BatchGetItem",
-            "dynamodb:ConditionCheckItem",
-            "dynamodb:PartiQLSelect",
-        ],
-        write: &[
-            "dynamodb:PutItem",
-            "dynamodb:UpdateItem",
-            "dynamodb:DeleteItem",
-            "dynamodb:BatchWriteItem",
-            "dynamodb:PartiQLDelete",
-            "dynamodb:PartiQLInsert",
-            "dynamodb:PartiQLUpdate",
-        ],
+        read: DYNAMODB_READ,
+        write: DYNAMODB_WRITE,
     },
     Profile {
         source: "AWS::AppSync::DataSource",
         destination: "AWS::Lambda::Function",
         mechanism: Mechanism::SourceRole,
         read: &[],
-        write: &["lambda:InvokeAsync", "lambda:InvokeFunction"],
+        write: LAMBDA_INVOKE,
     },
     Profile {
         source: "AWS::AppSync::DataSource",

@@ -218,12 +218,7 @@ fn facts(kind: &str, values: &Node, refs: &[(String, String)]) -> Facts {
                 .map(str::to_string);
         }
         "aws_kms_key" => {
-            facts.key_rotation = Some(
-                values
-                    .get("enable_key_rotation")
-                    .and_then(Node::as_bool)
-                    .unwrap_or(false),
-            )
+            facts.key_rotation = Some(flag(Some(values), "enable_key_rotation").unwrap_or(false))
         }
         "aws_cloudwatch_log_group" => {
             facts.encryption = Some(
@@ -232,12 +227,8 @@ fn facts(kind: &str, values: &Node, refs: &[(String, String)]) -> Facts {
             );
         }
         "aws_cloudtrail" => {
-            facts.log_file_validation = Some(
-                values
-                    .get("enable_log_file_validation")
-                    .and_then(Node::as_bool)
-                    .unwrap_or(false),
-            )
+            facts.log_file_validation =
+                Some(flag(Some(values), "enable_log_file_validation").unwrap_or(false))
         }
         "aws_sfn_state_machine" => {
             facts.tracing =
