@@ -6,7 +6,7 @@
 use crate::span::Span;
 
 /// A parsed file: its declarations in source order.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct File {
     pub items: Vec<Item>,
 }
@@ -25,7 +25,7 @@ pub struct Str {
 }
 
 /// A top-level declaration.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Item {
     Model(ModelDecl),
     Use(UseDecl),
@@ -61,7 +61,7 @@ impl Item {
 }
 
 /// `{ attribute … }`: an optional block of attributes.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Block {
     pub attributes: Vec<Attribute>,
     /// The span of the braces, if the block was written.
@@ -69,20 +69,20 @@ pub struct Block {
 }
 
 /// `key`, `key value` or `key value, value, …`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Attribute {
     pub key: Ident,
     pub values: Vec<Value>,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Value {
     pub kind: ValueKind,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ValueKind {
     Ident(String),
     Str(String),
@@ -135,7 +135,7 @@ impl RateUnit {
 }
 
 /// `model "Name" { owner …  summary …  deploy … }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ModelDecl {
     pub name: Str,
     pub block: Block,
@@ -143,20 +143,20 @@ pub struct ModelDecl {
 }
 
 /// `use aws` (a standard library module) or `use "./file.flow"` (a file next to this one).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UseDecl {
     pub target: UseTarget,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum UseTarget {
     Module(Ident),
     Path(Str),
 }
 
 /// `role process "doc" { aliases function, api }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RoleDecl {
     pub name: Ident,
     pub doc: Option<Str>,
@@ -165,7 +165,7 @@ pub struct RoleDecl {
 }
 
 /// `capability encryption "doc" { options aws_owned, aws_managed, cmk }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CapabilityDecl {
     pub name: Ident,
     pub doc: Option<Str>,
@@ -174,7 +174,7 @@ pub struct CapabilityDecl {
 }
 
 /// `kind aws.dynamodb : store "doc" { resource …  supports …  attr … }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct KindDecl {
     pub name: Ident,
     pub role: Ident,
@@ -188,14 +188,14 @@ pub struct KindDecl {
 }
 
 /// Index into [`KindDecl::properties`] or [`KindDecl::attrs`].
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KindMember {
     Property(usize),
     Attr(usize),
 }
 
 /// `attr name : type = default "doc"`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AttrDecl {
     pub name: Ident,
     pub ty: Term,
@@ -205,7 +205,7 @@ pub struct AttrDecl {
 }
 
 /// A type expression: `string`, `enum(a, b(key))`, `ref(aws.kms)`, `list(ref(data))`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Term {
     pub name: Ident,
     pub args: Vec<Term>,
@@ -213,7 +213,7 @@ pub struct Term {
 }
 
 /// `classification pii "doc" { level 3 … }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ClassificationDecl {
     pub name: Ident,
     pub doc: Option<Str>,
@@ -222,7 +222,7 @@ pub struct ClassificationDecl {
 }
 
 /// `data Customer : pii "doc" { … }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DataDecl {
     pub name: Ident,
     pub classification: Ident,
@@ -232,7 +232,7 @@ pub struct DataDecl {
 }
 
 /// `boundary prod : aws.account "label" { members… }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BoundaryDecl {
     pub name: Ident,
     pub kind: Option<Ident>,
@@ -243,7 +243,7 @@ pub struct BoundaryDecl {
 }
 
 /// What a boundary contains.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Member {
     Boundary(BoundaryDecl),
     Element(ElementDecl),
@@ -263,7 +263,7 @@ impl Member {
 }
 
 /// `function create_order : aws.lambda "label" { attributes }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ElementDecl {
     pub keyword: Ident,
     pub name: Ident,
@@ -274,7 +274,7 @@ pub struct ElementDecl {
 }
 
 /// `flow a -> b "label" { data …  protocol … }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FlowDecl {
     pub source: Ident,
     pub target: Ident,
@@ -284,7 +284,7 @@ pub struct FlowDecl {
 }
 
 /// `rule ID "title" { for ROLE VAR  where EXPR  attributes… }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RuleDecl {
     pub id: Ident,
     pub title: Str,
@@ -293,7 +293,7 @@ pub struct RuleDecl {
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum RuleItem {
     For { role: Ident, var: Ident, span: Span },
     Where { expr: Expr, span: Span },
@@ -310,13 +310,13 @@ impl RuleItem {
 }
 
 /// An expression of a rule's `where` clause.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     Name(String),
     Str(String),
@@ -381,7 +381,7 @@ impl BinaryOp {
 }
 
 /// `accept RULE on element { reason …  ticket …  until DATE }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AcceptDecl {
     pub rule: Ident,
     pub target: Ident,

@@ -70,12 +70,17 @@ impl Lowerer<'_> {
     }
 
     /// The span of a pair, without the whitespace and comments pest's implicit skipping may
-    /// have added at its end (after an optional or repeated last part).
+    /// have added at its end (after an optional or repeated last part). The last inner pair
+    /// may be followed by closing parentheses (an expression ending in a parenthesised
+    /// operand), which stay.
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let span = pair.as_span();
         let mut end = span.end();
         if let Some(last) = pair.clone().into_inner().last() {
-            let inner_end = self.span(&last).end as usize - self.offset;
+            let mut inner_end = self.span(&last).end as usize - self.offset;
+            while inner_end < end && self.text.as_bytes()[inner_end] == b')' {
+                inner_end += 1;
+            }
             if inner_end < end && is_trivia(&self.text[inner_end..end]) {
                 end = inner_end;
             }

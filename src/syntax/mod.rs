@@ -1,10 +1,13 @@
 //! Parsing: `.flow` text to a syntax tree, its comments and syntax diagnostics.
 //!
-//! The lexical pre-pass ([`scan`]) runs first and guards the parser against deep nesting and
-//! broken strings; pest then parses with recovery at declaration, member and attribute level,
-//! so one run reports every syntax error; [`lower`] turns pest's pairs into the [`ast`].
+//! The lexical pre-pass ([`scan`]) runs first and guards the parsers against deep nesting and
+//! broken strings. Then the hand-written [`descent`] parser reads well-formed text straight into
+//! the [`ast`]; when it gives up (any error, anything unusual), pest parses with recovery at
+//! declaration, member and attribute level, so one run reports every syntax error, and
+//! [`lower`] turns pest's pairs into the same tree.
 
 pub mod ast;
+mod descent;
 mod errors;
 mod grammar;
 mod lower;
@@ -32,11 +35,35 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             diagnostics: scanned.diagnostics,
         };
     }
+    if let Some(ast) = descent::parse(file, text) {
+        return Parsed {
+            file: ast,
+            comments: scanned.comments,
+            diagnostics: Vec::new(),
+        };
+    }
     let (ast, diagnostics) = lower::parse_file(file, text);
     Parsed {
         file: ast,
         comments: scanned.comments,
         diagnostics,
+    }
+}
+
+/// The two parsers on their own, for the tests and the fuzz target that hold them together:
+/// the fast path (`None` when it gives up) and the reference parser (pest, with recovery).
+#[doc(hidden)]
+pub mod reference {
+    use super::{ast, descent, lower};
+    use crate::diagnostic::Diagnostic;
+    use crate::span::FileId;
+
+    pub fn fast(file: FileId, text: &str) -> Option<ast::File> {
+        descent::parse(file, text)
+    }
+
+    pub fn pest(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
+        lower::parse_file(file, text)
     }
 }
 

@@ -118,7 +118,8 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                 }
                 i += 1;
             }
-            _ => i += text[i..].chars().next().map_or(1, char::len_utf8),
+            // Any other byte: no multi-byte character contains one of the bytes above.
+            _ => i += 1,
         }
     }
     if let Some(&(opener, at)) = open.last() {
@@ -147,9 +148,20 @@ pub fn scan(file: FileId, text: &str) -> Scan {
 
 /// Reports control characters other than tab and line breaks, anywhere (strings included).
 fn control_characters(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) {
-    let found = text
-        .char_indices()
-        .filter(|(_, c)| c.is_control() && !matches!(c, '\t' | '\r' | '\n'));
+    // Byte-wise: C0 controls and DEL are single bytes, C1 controls (U+0080 to U+009F) are
+    // 0xC2 followed by 0x80 to 0x9F; no other character's encoding contains those sequences.
+    let bytes = text.as_bytes();
+    let found = bytes.iter().enumerate().filter_map(|(i, &b)| {
+        let control = (b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n'))
+            || b == 0x7f
+            || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..0xa0).contains(n)));
+        control.then(|| {
+            (
+                i,
+                text[i..].chars().next().expect("a character starts here"),
+            )
+        })
+    });
     for (i, c) in found.take(MAX_CONTROL_REPORTS) {
         diagnostics.push(
             Diagnostic::error(

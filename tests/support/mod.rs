@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod mutate;
+
 use std::path::{Path, PathBuf};
 use threatflow::compile::Options;
 use threatflow::load::{LoadedFile, Loader};

@@ -1,0 +1,22 @@
+//! The fast parser against the reference (pest) parser on arbitrary text: whenever the fast
+//! one returns a tree, pest reports nothing and builds the same tree, spans included.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use threatflow::span::FileId;
+use threatflow::syntax::reference;
+use threatflow::syntax::scan::scan;
+
+fuzz_target!(|bytes: &[u8]| {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    if scan(FileId(0), text).diagnostics.iter().any(|d| d.is_error()) {
+        return;
+    }
+    if let Some(fast) = reference::fast(FileId(0), text) {
+        let (tree, diagnostics) = reference::pest(FileId(0), text);
+        assert!(diagnostics.is_empty(), "accepted text pest reports");
+        assert!(fast == tree, "the trees differ");
+    }
+});

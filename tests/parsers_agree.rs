@@ -1,0 +1,177 @@
+//! The fast hand-written parser and the reference pest parser build the same syntax tree:
+//! whenever the fast one returns a tree, pest parses the text without a diagnostic and to an
+//! equal tree (spans included); on every bundled file that pest reads cleanly, the fast one
+//! does not give up. Checked on every `.flow` file in the repository and on thousands of
+//! mutations of them, which mostly are not well-formed.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use support::mutate::{Lcg, mutate};
+use threatflow::span::FileId;
+use threatflow::syntax::reference;
+use threatflow::syntax::scan::scan;
+
+fn flow_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("readable directory") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            flow_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "flow") {
+            out.push(path);
+        }
+    }
+}
+
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    /// The lexical pre-pass refused the text: neither parser runs.
+    Unscanned,
+    /// The fast parser gave up; pest reported this many diagnostics.
+    GaveUp(usize),
+    /// Both built the same tree.
+    Agreed,
+}
+
+fn compare(what: &str, text: &str) -> Outcome {
+    if scan(FileId(0), text)
+        .diagnostics
+        .iter()
+        .any(|d| d.is_error())
+    {
+        return Outcome::Unscanned;
+    }
+    let (tree, diagnostics) = reference::pest(FileId(0), text);
+    match reference::fast(FileId(0), text) {
+        Some(fast) => {
+            assert!(
+                diagnostics.is_empty(),
+                "{what}: the fast parser accepted text pest reports: {:?}\n---\n{text}",
+                diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
+            );
+            if fast != tree {
+                panic!(
+                    "{what}: the trees differ\n{}",
+                    first_difference(&fast, &tree)
+                );
+            }
+            Outcome::Agreed
+        }
+        None => Outcome::GaveUp(diagnostics.len()),
+    }
+}
+
+/// The first line where the two trees' debug forms differ, with a little context.
+fn first_difference(fast: &impl std::fmt::Debug, pest: &impl std::fmt::Debug) -> String {
+    let (fast, pest) = (format!("{fast:#?}"), format!("{pest:#?}"));
+    let (fast, pest): (Vec<&str>, Vec<&str>) = (fast.lines().collect(), pest.lines().collect());
+    let at = (0..fast.len().min(pest.len()))
+        .find(|&i| fast[i] != pest[i])
+        .unwrap_or(fast.len().min(pest.len()));
+    let from = at.saturating_sub(12);
+    format!(
+        "pest:\n{}\nfast:\n{}",
+        pest[from..(at + 3).min(pest.len())].join("\n"),
+        fast[from..(at + 3).min(fast.len())].join("\n")
+    )
+}
+
+fn repository_files() -> Vec<(PathBuf, String)> {
+    let root = support::repo_root();
+    let mut files = Vec::new();
+    for dir in ["examples", "stdlib", "tests", "docs"] {
+        flow_files(&root.join(dir), &mut files);
+    }
+    files.sort();
+    files
+        .into_iter()
+        .filter_map(|path| {
+            let text = String::from_utf8(std::fs::read(&path).ok()?).ok()?;
+            Some((path, text))
+        })
+        .collect()
+}
+
+#[test]
+fn every_clean_file_parses_the_same_on_the_fast_path() {
+    let files = repository_files();
+    assert!(files.len() > 50, "the repository's .flow files are found");
+    let mut agreed = 0;
+    for (path, text) in &files {
+        match compare(&path.display().to_string(), text) {
+            Outcome::Agreed => agreed += 1,
+            Outcome::GaveUp(0) => panic!(
+                "{}: pest reads it cleanly but the fast parser gave up",
+                path.display()
+            ),
+            Outcome::GaveUp(_) | Outcome::Unscanned => {}
+        }
+    }
+    // The fixtures of syntax errors are the only files left to pest.
+    assert!(
+        agreed * 10 > files.len() * 8,
+        "{agreed} of {} files",
+        files.len()
+    );
+}
+
+#[test]
+fn mutated_files_never_make_the_parsers_disagree() {
+    // More cases for a longer local run: PARSER_CASES=200 cargo test --release --test parsers_agree
+    let cases: usize = std::env::var("PARSER_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(12);
+    let mut rng = Lcg(0xfa57);
+    let (mut agreed, mut gave_up) = (0, 0);
+    for (path, text) in repository_files() {
+        for case in 0..cases {
+            let mutated = mutate(&text, &mut rng);
+            match compare(&format!("{} mutation {case}", path.display()), &mutated) {
+                Outcome::Agreed => agreed += 1,
+                Outcome::GaveUp(_) => gave_up += 1,
+                Outcome::Unscanned => {}
+            }
+        }
+    }
+    eprintln!("{agreed} mutations agreed, {gave_up} left to pest");
+    // Both outcomes are exercised: some mutations stay well-formed, most do not.
+    assert!(
+        agreed > 100 && gave_up > 100,
+        "{agreed} agreed, {gave_up} gave up"
+    );
+}
+
+#[test]
+fn the_fast_parser_reads_every_construct() {
+    let text = r#"
+model "m" { owner "o"; deploy "a.yaml", "b.yaml" }
+use aws
+use "./other.flow"
+role process "doc" { aliases function, api }
+capability encryption { options aws_owned, cmk }
+classification secret "doc" { level 3 }
+kind my.kind : store "doc" {
+  resource "AWS::S3::Bucket"
+  attr enc : enum(none, cmk(ref(aws.kms))) = cmk(key) "doc"
+  attr n : int = -5
+  attr when : date = 2026-01-31
+}
+data pii : secret "doc" { retention 30 }
+boundary b : aws.vpc "label" {
+  function f : aws.lambda "F" { rate 100/s, 5/min; label tag "x", y(1, "z") }
+  actor u
+  flow u -> f "call" { data pii }
+  boundary inner { store s }
+  owner "team"
+}
+flow f -> s
+rule X-001 "title" {
+  for process p
+  where not p.attr("a") == "x" and (p.flows.any(f => f.encrypted or f.b < 3)) or count(p) >= -2
+  severity high; stride spoofing
+}
+accept SVL-* on f { reason "r" until 2027-01-01 }
+"#;
+    assert_eq!(compare("every construct", text), Outcome::Agreed);
+}
