@@ -80,7 +80,15 @@ pub fn run(
     let mut over_threshold = false;
     for path in paths {
         let (sources, diagnostics, findings) = match compile_path(path, disabled) {
-            Ok(c) => (c.unit.sources, c.diagnostics, c.findings),
+            Ok(mut c) => {
+                let parts = (
+                    std::mem::take(&mut c.unit.sources),
+                    std::mem::take(&mut c.diagnostics),
+                    std::mem::take(&mut c.findings),
+                );
+                super::release_at_exit(c);
+                parts
+            }
             Err(unreadable) => (unreadable.sources, vec![unreadable.diagnostic], Vec::new()),
         };
         failed |= diagnostics.iter().any(Diagnostic::is_error);
@@ -111,9 +119,11 @@ pub fn run(
                 if written.and_then(|()| out.flush()).is_err() {
                     break;
                 }
+                super::release_at_exit(findings);
             }
             Format::Json => all_findings.extend(findings),
         }
+        super::release_at_exit(sources);
     }
     if format == Format::Json {
         let document = JsonOutput {
@@ -128,6 +138,7 @@ pub fn run(
             .and_then(|()| writeln!(out))
             .and_then(|()| out.flush());
     }
+    super::release_at_exit(all_findings);
     if failed {
         EXIT_ERRORS
     } else if over_threshold {

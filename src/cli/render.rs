@@ -78,13 +78,15 @@ pub fn report(
                 .and_then(|text| templates::render(builtin.0, &text, &view, &extra))
         }
     };
-    match rendered {
+    let status = match rendered {
         Ok(text) => output::emit(&text, out),
         Err(reason) => {
             eprintln!("error: cannot render the report: {reason}");
             EXIT_ERRORS
         }
-    }
+    };
+    super::release_at_exit((view, compilation));
+    status
 }
 
 pub fn diagram(
