@@ -66,10 +66,24 @@ pub fn today() -> time::Date {
 /// interrupted or failed run never leaves a half-written file. An existing file keeps its
 /// permissions.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    write_atomically_with(path, |out| out.write_all(bytes))
+}
+
+/// Like [`write_atomically`], with the content written by `write` (through a buffer) instead
+/// of held in memory first.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), String> {
     let mut temporary = path.as_os_str().to_owned();
     temporary.push(".threatflow.tmp");
     let temporary = PathBuf::from(temporary);
-    let result = std::fs::write(&temporary, bytes).and_then(|()| {
+    let written = std::fs::File::create(&temporary).and_then(|file| {
+        let mut buffered = std::io::BufWriter::new(file);
+        write(&mut buffered)?;
+        std::io::Write::flush(&mut buffered)
+    });
+    let result = written.and_then(|()| {
         if let Ok(meta) = std::fs::metadata(path) {
             std::fs::set_permissions(&temporary, meta.permissions())?;
         }

@@ -3,7 +3,7 @@
 use super::args::Color;
 use super::check::EXIT_ERRORS;
 use super::files;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::Path;
 use threatflow::diagnostic::{ColorChoice, Diagnostic, Severity, render_text};
 use threatflow::source::SourceMap;
@@ -44,12 +44,24 @@ pub fn counts(diagnostics: &[Diagnostic]) -> String {
 
 /// Writes `text` to `output` atomically, or prints it; the exit status.
 pub fn emit(text: &str, output: Option<&Path>) -> i32 {
+    emit_with(output, |out| out.write_all(text.as_bytes()))
+}
+
+/// Like [`emit`], with the output written by `write` as it is produced. A file is written
+/// atomically (nothing is left behind if writing fails); standard output ends quietly when
+/// its reader goes away (`| head`).
+pub fn emit_with(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> i32 {
     match output {
         None => {
-            print!("{text}");
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let _ = write(&mut out).and_then(|()| out.flush());
             0
         }
-        Some(path) => match files::write_atomically(path, text.as_bytes()) {
+        Some(path) => match files::write_atomically_with(path, write) {
             Ok(()) => 0,
             Err(reason) => {
                 eprintln!("error: cannot write `{}`: {reason}", path.display());

@@ -61,7 +61,12 @@ pub fn report(
     };
     let view = ReportView::new(&compilation);
     let rendered = match format {
-        ReportFormat::Json => Ok(json::render(&view)),
+        // Streamed: the JSON of a large model is never held as one string.
+        ReportFormat::Json => {
+            let status = output::emit_with(out, |w| json::write(&view, w));
+            super::release_at_exit((view, compilation));
+            return status;
+        }
         ReportFormat::Sarif => Ok(sarif::render(&view, &compilation.rules)),
         ReportFormat::Md | ReportFormat::Html => {
             let builtin = if format == ReportFormat::Md {

@@ -17,6 +17,9 @@ pub enum ColorChoice {
 /// Renders diagnostics as a terminal would show them, one report after another.
 pub fn render_text(diagnostics: &[Diagnostic], sources: &SourceMap, color: ColorChoice) -> String {
     let mut out = String::new();
+    if diagnostics.is_empty() {
+        return out;
+    }
     // One cache for every report: building it indexes the lines of every file.
     let mut cache = ariadne::sources(
         sources

@@ -2,9 +2,17 @@
 //! JSON Schema; `schema_version` says which version of it a report follows.
 
 use super::ReportView;
+use std::io::Write;
 
 pub fn render(view: &ReportView) -> String {
-    let mut text = serde_json::to_string_pretty(view).expect("the report view serializes");
-    text.push('\n');
-    text
+    let mut out = Vec::new();
+    write(view, &mut out).expect("writing to memory succeeds");
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+/// Writes the report as [`render`] renders it, straight to `out`: a large model's report is
+/// never held as one string.
+pub fn write(view: &ReportView, out: &mut (impl Write + ?Sized)) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, view)?;
+    out.write_all(b"\n")
 }
