@@ -141,7 +141,7 @@ pub fn load(root: LoadedFile, loader: &mut dyn Loader) -> Unit {
             let mut chain: Vec<String> = stack
                 .iter()
                 .skip_while(|f| f.key != key)
-                .map(|f| state.sources.get(f.file).name.clone())
+                .map(|f| state.sources.get(f.file).name.to_string())
                 .collect();
             chain.push(name.clone());
             state.diagnostics.push(

@@ -8,19 +8,20 @@
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::span::{FileId, Span};
+use std::sync::Arc;
 
 /// One file's name and text.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
     /// The name shown in diagnostics: the path as the user gave it, or `<stdlib>/NAME.flow`.
-    pub name: String,
+    pub name: Arc<str>,
     /// The text, without a byte-order mark.
     pub text: String,
     line_starts: Vec<usize>,
 }
 
 impl SourceFile {
-    pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
+    pub fn new(name: impl Into<Arc<str>>, text: impl Into<String>) -> SourceFile {
         let text = text.into();
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
@@ -80,7 +81,7 @@ impl SourceMap {
     /// Sets the text of a file added before its text was decoded.
     pub fn replace_text(&mut self, id: FileId, text: String) {
         let file = &mut self.files[id.0 as usize];
-        *file = SourceFile::new(std::mem::take(&mut file.name), text);
+        *file = SourceFile::new(Arc::clone(&file.name), text);
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {

@@ -21,7 +21,7 @@ fn view(name: &str) -> ReportView {
 }
 
 fn ids(findings: &[threatflow::findings::Finding]) -> Vec<&str> {
-    findings.iter().map(|f| f.id.as_str()).collect()
+    findings.iter().map(|f| &*f.id).collect()
 }
 
 #[test]
@@ -44,7 +44,7 @@ fn a_change_adds_resolves_and_changes_findings() {
     )));
     // Findings present on both sides with the same severity are not mentioned.
     let unchanged = "SVL-034@prod/orders_api";
-    assert!(base.findings.iter().any(|f| f.id == unchanged));
+    assert!(base.findings.iter().any(|f| &*f.id == unchanged));
     assert!(!added.contains(&unchanged) && !changed.iter().any(|c| c.0 == unchanged));
     assert_eq!(changes.elements_added, ["prod/audit"]);
     assert_eq!(changes.flows_added, ["prod/save->prod/audit"]);

@@ -36,11 +36,7 @@ fn drift_of(model: &str, templates: &[&str]) -> threatflow::Compilation {
 fn every_drift_check_fires_on_a_template_that_disagrees() {
     let compilation = drift(&["template.yaml"]);
     assert!(compilation.diagnostics.is_empty());
-    let rules: BTreeSet<&str> = compilation
-        .findings
-        .iter()
-        .map(|f| f.rule.as_str())
-        .collect();
+    let rules: BTreeSet<&str> = compilation.findings.iter().map(|f| &*f.rule).collect();
     let expected: BTreeSet<&str> = [
         "DRF-001", "DRF-002", "DRF-003", "DRF-010", "DRF-011", "DRF-012", "DRF-013", "DRF-014",
         "DRF-015", "DRF-016", "DRF-017", "DRF-018", "DRF-019", "DRF-020", "DRF-021", "DRF-022",
@@ -48,13 +44,13 @@ fn every_drift_check_fires_on_a_template_that_disagrees() {
     ]
     .into();
     assert_eq!(rules, expected);
-    let ids: BTreeSet<&str> = compilation.findings.iter().map(|f| f.id.as_str()).collect();
+    let ids: BTreeSet<&str> = compilation.findings.iter().map(|f| &*f.id).collect();
     assert!(ids.contains("DRF-010@prod/orders"));
     assert!(ids.contains("DRF-003@template.yaml#AuditTrail"));
     let unmodelled = compilation
         .findings
         .iter()
-        .find(|f| f.id == "DRF-003@template.yaml#AuditTrail")
+        .find(|f| &*f.id == "DRF-003@template.yaml#AuditTrail")
         .unwrap();
     // Located at the resource's body (its `Type` line).
     let template =
@@ -81,14 +77,14 @@ fn every_drift_check_fires_on_a_template_that_disagrees() {
 #[test]
 fn a_template_that_agrees_has_no_drift() {
     let compilation = drift(&["agrees.yaml"]);
-    let found: Vec<&str> = compilation.findings.iter().map(|f| f.id.as_str()).collect();
+    let found: Vec<&str> = compilation.findings.iter().map(|f| &*f.id).collect();
     assert!(found.is_empty(), "{found:?}");
 }
 
 #[test]
 fn json_templates_read_like_yaml() {
     let json_only = drift(&["template.json"]);
-    let ids: Vec<&str> = json_only.findings.iter().map(|f| f.id.as_str()).collect();
+    let ids: Vec<&str> = json_only.findings.iter().map(|f| &*f.id).collect();
     assert!(
         ids.contains(&"DRF-010@prod/orders"),
         "an AWS-managed key is not orders_key: {ids:?}"
@@ -166,7 +162,7 @@ fn drift_uses_the_models_deploy_lines_and_fails_on_request() {
 #[test]
 fn sam_templates_are_expanded_before_comparing() {
     let compilation = drift_of("sam-model.flow", &["sam.yaml"]);
-    let ids: Vec<&str> = compilation.findings.iter().map(|f| f.id.as_str()).collect();
+    let ids: Vec<&str> = compilation.findings.iter().map(|f| &*f.id).collect();
     // The implicit function URL has AuthType NONE; everything else agrees: tracing comes from
     // Globals, the DynamoDBCrudPolicy template backs worker -> orders, the SQS event source
     // backs jobs -> worker, and the implicit execution role belongs to the function.
@@ -176,7 +172,7 @@ fn sam_templates_are_expanded_before_comparing() {
 #[test]
 fn terraform_plans_are_read_with_modules_references_and_grants() {
     let compilation = drift_of("tf-model.flow", &["plan.json"]);
-    let ids: BTreeSet<&str> = compilation.findings.iter().map(|f| f.id.as_str()).collect();
+    let ids: BTreeSet<&str> = compilation.findings.iter().map(|f| &*f.id).collect();
     // The table has encryption off where the model wants orders_key; the function's tracing
     // is PassThrough; the trail in a child module is unmodelled. The role policy (whose
     // resource the configuration references) backs worker -> orders and the event source
@@ -263,7 +259,7 @@ fn terraform_source_files_are_read_like_plans() {
 
     // The same drift as the plan of the same deployment (which also has a trail in a module).
     let compilation = drift_of("tf-model.flow", &["main.tf"]);
-    let ids: BTreeSet<&str> = compilation.findings.iter().map(|f| f.id.as_str()).collect();
+    let ids: BTreeSet<&str> = compilation.findings.iter().map(|f| &*f.id).collect();
     let expected: BTreeSet<&str> = [
         "DRF-010@prod/orders",
         "DRF-011@prod/worker",

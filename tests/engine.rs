@@ -39,13 +39,13 @@ fn codes(c: &Compilation) -> Vec<&'static str> {
 fn status_of(c: &Compilation, id: &str) -> Status {
     c.findings
         .iter()
-        .find(|f| f.id == id)
+        .find(|f| &*f.id == id)
         .unwrap_or_else(|| panic!("no finding {id}: {:?}", ids(c)))
         .status
 }
 
 fn ids(c: &Compilation) -> BTreeSet<String> {
-    c.findings.iter().map(|f| f.id.clone()).collect()
+    c.findings.iter().map(|f| f.id.to_string()).collect()
 }
 
 /// A small model with findings of several rules on elements in two boundaries.
@@ -105,7 +105,7 @@ fn an_exact_acceptance_covers_one_finding() {
     let note = c
         .findings
         .iter()
-        .find(|f| f.id == "SVL-062@prod/orders")
+        .find(|f| &*f.id == "SVL-062@prod/orders")
         .and_then(|f| f.note.clone())
         .unwrap();
     assert!(
@@ -159,7 +159,7 @@ fn acceptances_expire_after_their_date_and_count_again() {
     let note = after
         .findings
         .iter()
-        .find(|f| f.id == "SVL-062@prod/orders")
+        .find(|f| &*f.id == "SVL-062@prod/orders")
         .and_then(|f| f.note.clone())
         .unwrap();
     assert!(note.contains("has passed"), "{note}");
@@ -182,16 +182,16 @@ fn rules_can_be_disabled_by_option_and_in_the_model() {
     assert!(
         c.findings
             .iter()
-            .all(|f| !f.rule.starts_with("SVL-06") && f.rule != "STR-012")
+            .all(|f| !f.rule.starts_with("SVL-06") && &*f.rule != "STR-012")
     );
-    assert!(c.findings.iter().any(|f| f.rule == "SVL-030"));
+    assert!(c.findings.iter().any(|f| &*f.rule == "SVL-030"));
 
     let in_model = MODEL.replace(
         "model \"Shop\" { owner \"tests\" }",
         "model \"Shop\" {\n  owner   \"tests\"\n  disable \"SVL-030\", \"NOPE-1\"\n}",
     );
     let c = compile_text(&in_model, support::fixed_today(), &["XYZ-*"]);
-    assert!(c.findings.iter().all(|f| f.rule != "SVL-030"));
+    assert!(c.findings.iter().all(|f| &*f.rule != "SVL-030"));
     assert_eq!(codes(&c), ["TF0811", "TF0811"]);
 }
 
@@ -281,7 +281,7 @@ fn summary(c: &Compilation) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = c
         .findings
         .iter()
-        .map(|f| (f.id.clone(), format!("{:?} {:?}", f.severity, f.status)))
+        .map(|f| (f.id.to_string(), format!("{:?} {:?}", f.severity, f.status)))
         .collect();
     out.sort();
     out

@@ -106,7 +106,7 @@ fn fires_fixtures_trigger_their_rule() {
         let findings: Vec<_> = compilation
             .findings
             .iter()
-            .filter(|f| f.rule == rule)
+            .filter(|f| *f.rule == *rule)
             .cloned()
             .collect();
         assert!(!findings.is_empty(), "{rule} did not fire");
@@ -131,8 +131,8 @@ fn quiet_fixtures_do_not_trigger_their_rule() {
         let fired: Vec<&str> = compilation
             .findings
             .iter()
-            .filter(|f| f.rule == rule)
-            .map(|f| f.id.as_str())
+            .filter(|f| *f.rule == *rule)
+            .map(|f| &*f.id)
             .collect();
         assert!(
             fired.is_empty(),

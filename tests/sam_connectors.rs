@@ -131,7 +131,7 @@ flow worker -> orders {
     let ids: Vec<&str> = compilation
         .findings
         .iter()
-        .map(|f| f.id.as_str())
+        .map(|f| &*f.id)
         .filter(|id| !id.starts_with("DRF-003"))
         .collect();
     // The write connector to the bucket has no flow; the read connector to the table matches

@@ -44,7 +44,7 @@ pub fn to_json(diagnostics: &[Diagnostic], sources: &SourceMap) -> Vec<JsonDiagn
                     let end = diagnostic
                         .location
                         .unwrap_or_else(|| source.line_column(label.span.end as usize));
-                    (Some(source.name.clone()), Some(start), Some(end))
+                    (Some(source.name.to_string()), Some(start), Some(end))
                 }
                 None => (None, None, None),
             };
@@ -65,7 +65,7 @@ pub fn to_json(diagnostics: &[Diagnostic], sources: &SourceMap) -> Vec<JsonDiagn
                         let source = sources.get(label.span.file);
                         let (line, column) = source.line_column(label.span.start as usize);
                         JsonLabel {
-                            file: source.name.clone(),
+                            file: source.name.to_string(),
                             line,
                             column,
                             message: label.message.clone(),

@@ -24,7 +24,7 @@ pub fn render_text(diagnostics: &[Diagnostic], sources: &SourceMap, color: Color
     let mut cache = ariadne::sources(
         sources
             .files()
-            .map(|(_, file)| (file.name.clone(), file.text.as_str())),
+            .map(|(_, file)| (file.name.to_string(), file.text.as_str())),
     );
     for diagnostic in diagnostics {
         let rendered = match &diagnostic.primary {
@@ -52,7 +52,7 @@ fn render_with_source(
         Severity::Error => ReportKind::Error,
         Severity::Warning => ReportKind::Warning,
     };
-    let name = |span: crate::span::Span| sources.get(span.file).name.clone();
+    let name = |span: crate::span::Span| sources.get(span.file).name.to_string();
     let config = Config::default()
         .with_color(color == ColorChoice::Always)
         .with_index_type(IndexType::Byte);

@@ -167,13 +167,13 @@ fn to_findings(
             column,
         });
         findings.push(Finding {
-            id,
-            rule: check.id.to_string(),
-            title: check.title.to_string(),
+            id: id.into(),
+            rule: check.id.into(),
+            title: check.title.into(),
             stride: check.stride.iter().map(|s| s.to_string()).collect(),
             severity: check.severity,
             status: Status::Active,
-            element: path,
+            element: path.into(),
             location: Location::of(sources, span),
             deployed,
             message: drift.message,

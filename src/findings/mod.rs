@@ -42,7 +42,8 @@ impl Status {
 /// Where a finding points: the element's (or flow's) declaration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Location {
-    pub file: String,
+    /// Shared by every location in one file.
+    pub file: Arc<str>,
     pub line: usize,
     pub column: usize,
 }
@@ -53,24 +54,26 @@ impl Location {
         let file = sources.get(span.file);
         let (line, column) = file.line_column(span.start as usize);
         Location {
-            file: file.name.clone(),
+            file: Arc::clone(&file.name),
             line,
             column,
         }
     }
 }
 
+/// A finding. Its strings are shared (a clone costs no copy): the rule's id, title, STRIDE
+/// categories and references with every finding of the rule, the element's path with every
+/// finding on the element.
 #[derive(Clone, Debug, Serialize)]
 pub struct Finding {
-    pub id: String,
-    pub rule: String,
-    pub title: String,
-    /// Shared with the rule (one allocation per rule, not per finding).
+    pub id: Arc<str>,
+    pub rule: Arc<str>,
+    pub title: Arc<str>,
     pub stride: Arc<[String]>,
     pub severity: Severity,
     pub status: Status,
     /// The element's path, or the flow's `source->target`.
-    pub element: String,
+    pub element: Arc<str>,
     pub location: Location,
     /// For drift: where the template declares the resource or grant the finding is about.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -147,29 +150,33 @@ pub fn from_hits(
     sources: &SourceMap,
 ) -> Vec<Finding> {
     let model = graph.model;
-    let flow_paths = flow_paths(graph);
-    let element_paths = element_paths(graph);
+    let shared =
+        |paths: Vec<String>| -> Vec<Arc<str>> { paths.into_iter().map(Arc::from).collect() };
+    let flow_paths = shared(flow_paths(graph));
+    let element_paths = shared(element_paths(graph));
+    let rule_ids: Vec<Arc<str>> = rules.iter().map(|r| Arc::from(r.id.as_str())).collect();
+    let titles: Vec<Arc<str>> = rules.iter().map(|r| Arc::from(r.title.as_str())).collect();
+    // Two hits of one rule on one item are one finding (their ids would be equal).
     let mut seen = HashSet::new();
     let mut findings = Vec::new();
     for hit in hits {
-        let rule = &rules[hit.rule];
-        let (path, span) = match hit.item {
-            Item::Element(e) => (element_paths[e.index()].clone(), model.element(e).span),
-            Item::Flow(f) => (flow_paths[f].clone(), model.flows[f].span),
-            Item::Resource => unreachable!("rules range over elements and flows"),
-        };
-        let id = format!("{}@{path}", rule.id);
-        if !seen.insert(id.clone()) {
+        if !seen.insert((hit.rule, hit.item)) {
             continue;
         }
+        let rule = &rules[hit.rule];
+        let (path, span) = match hit.item {
+            Item::Element(e) => (&element_paths[e.index()], model.element(e).span),
+            Item::Flow(f) => (&flow_paths[f], model.flows[f].span),
+            Item::Resource => unreachable!("rules range over elements and flows"),
+        };
         findings.push(Finding {
-            id,
-            rule: rule.id.clone(),
-            title: rule.title.clone(),
+            id: Arc::from(format!("{}@{path}", rule.id)),
+            rule: Arc::clone(&rule_ids[hit.rule]),
+            title: Arc::clone(&titles[hit.rule]),
             stride: rule.stride.clone(),
             severity: hit.severity,
             status: Status::Active,
-            element: path,
+            element: Arc::clone(path),
             location: Location::of(sources, span),
             deployed: None,
             message: hit.message,

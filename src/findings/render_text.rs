@@ -25,7 +25,7 @@ pub fn write_findings(
     let mut cache = ariadne::sources(
         sources
             .files()
-            .map(|(_, file)| (file.name.clone(), file.text.as_str())),
+            .map(|(_, file)| (file.name.to_string(), file.text.as_str())),
     );
     for severity in Severity::ALL {
         let count = findings
@@ -101,7 +101,7 @@ fn render_one(
         Severity::Low | Severity::Info => Color::Blue,
     };
     let kind = ReportKind::Custom(finding.severity.as_str(), tint);
-    let name = sources.get(finding.span.file).name.clone();
+    let name = sources.get(finding.span.file).name.to_string();
     let config = Config::default()
         .with_color(color == ColorChoice::Always)
         .with_index_type(IndexType::Byte);

@@ -56,7 +56,7 @@ fn open(view: &ReportView) -> BTreeMap<&str, &Finding> {
     view.findings
         .iter()
         .filter(|f| f.status != Status::Accepted)
-        .map(|f| (f.id.as_str(), f))
+        .map(|f| (&*f.id, f))
         .collect()
 }
 
@@ -84,7 +84,7 @@ pub fn compare(base: &ReportView, head: &ReportView) -> Diff {
             Some(old) if old.severity != finding.severity => {
                 diff.severity_changed.push(SeverityChange {
                     id: id.to_string(),
-                    title: finding.title.clone(),
+                    title: finding.title.to_string(),
                     before: old.severity,
                     after: finding.severity,
                     message: finding.message.clone(),
@@ -110,8 +110,8 @@ pub fn compare(base: &ReportView, head: &ReportView) -> Diff {
         head_elements.iter().map(String::as_str).collect(),
     );
     (diff.flows_added, diff.flows_removed) = added_and_removed(
-        base.flows.iter().map(|f| f.id.as_str()).collect(),
-        head.flows.iter().map(|f| f.id.as_str()).collect(),
+        base.flows.iter().map(|f| &*f.id).collect(),
+        head.flows.iter().map(|f| &*f.id).collect(),
     );
     diff
 }
@@ -201,7 +201,7 @@ pub fn render_markdown(diff: &Diff) -> String {
             .map(|f| {
                 [
                     f.severity.as_str().to_string(),
-                    f.id.clone(),
+                    f.id.to_string(),
                     f.message.clone(),
                 ]
             })
@@ -229,8 +229,8 @@ pub fn render_markdown(diff: &Diff) -> String {
             .map(|f| {
                 [
                     f.severity.as_str().to_string(),
-                    f.id.clone(),
-                    f.title.clone(),
+                    f.id.to_string(),
+                    f.title.to_string(),
                 ]
             })
             .collect(),

@@ -8,6 +8,7 @@ use crate::graph::Graph;
 use crate::model::*;
 use crate::rules::severity::Severity;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// The version of the JSON report's schema; raised when a field changes meaning or goes away.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -75,9 +76,9 @@ pub struct ElementView {
 /// A finding named from an element's section.
 #[derive(Clone, Debug, Serialize)]
 pub struct FindingRef {
-    pub id: String,
-    pub rule: String,
-    pub title: String,
+    pub id: Arc<str>,
+    pub rule: Arc<str>,
+    pub title: Arc<str>,
     pub severity: Severity,
     pub status: Status,
 }
@@ -289,7 +290,7 @@ impl ReportView {
                 name: header.map_or_else(|| "Untitled model".to_string(), |h| h.name.clone()),
                 owner: header.and_then(|h| h.attrs.word("owner").map(str::to_string)),
                 summary: header.and_then(|h| h.attrs.word("summary").map(str::to_string)),
-                file: sources.get(compilation.unit.root).name.clone(),
+                file: sources.get(compilation.unit.root).name.to_string(),
             },
             summary,
             elements,

@@ -144,7 +144,7 @@ pub fn compile(model: &Model, sources: &SourceMap) -> (Vec<CompiledRule>, Vec<Di
             example: rule.attrs.text("example").map(str::to_string),
             message_text,
             fix_text: fix_text.clone(),
-            file: sources.get(rule.span.file).name.clone(),
+            file: sources.get(rule.span.file).name.to_string(),
             span: rule.span,
             condition,
             message,
