@@ -1,6 +1,6 @@
 //! Every documented limit gives a clear diagnostic instead of exhausting memory or the stack:
 //! the size of a `.flow` file (TF0008), the depth of `use` chains (TF0205), bracket nesting
-//! (TF0103), and a template's size, nesting, alias expansion and the HCL parser's nesting.
+//! (TF0103), operators in one expression (TF0110), and a template's size, nesting, alias expansion and the HCL parser's nesting.
 
 mod support;
 
@@ -82,6 +82,31 @@ fn bracket_nesting_beyond_the_limit_is_a_diagnostic() {
         &mut threatflow::load::NoFiles,
     );
     assert!(codes(&compilation).contains(&Code::NestingTooDeep));
+}
+
+#[test]
+fn expressions_beyond_the_operator_limit_are_a_diagnostic_not_a_stack_overflow() {
+    // 200,000 prefix operators, a 200,000-long chain of comparisons, 100,000 member accesses:
+    // each would nest the expression tree that deep.
+    let conditions = [
+        format!("{}x.exposed", "not ".repeat(200_000)),
+        format!("x.exposed{}", " == x.exposed".repeat(200_000)),
+        format!("x{}", ".flows_in".repeat(100_000)),
+    ];
+    for condition in conditions {
+        for broken in ["", "\nbroken = x\n"] {
+            // The second file also has a syntax error elsewhere, so the reference parser reads it.
+            let text = format!(
+                "model \"Deep\" {{ owner \"t\" }}\nuse stride\nactor a\nrule X-001 \"t\" {{\n  for actor x\n  where {condition}\n  severity low\n  stride spoofing\n  message \"m\"\n}}\n{broken}"
+            );
+            let compilation = compile_with(
+                "deep.flow",
+                text.into_bytes(),
+                &mut threatflow::load::NoFiles,
+            );
+            assert!(codes(&compilation).contains(&Code::ExpressionTooLong));
+        }
+    }
 }
 
 #[test]

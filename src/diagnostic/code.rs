@@ -49,6 +49,7 @@ codes! {
     IntegerOutOfRange = "TF0107", "integer too large";
     InvalidDate = "TF0108", "invalid date";
     InvalidRate = "TF0109", "invalid rate";
+    ExpressionTooLong = "TF0110", "expression too long";
     UnknownModule = "TF0201", "unknown standard library module";
     UseNotFound = "TF0202", "used file cannot be read";
     UseCycle = "TF0203", "`use` cycle";

@@ -157,8 +157,8 @@ pub fn from_hits(
     let rule_ids: Vec<Arc<str>> = rules.iter().map(|r| Arc::from(r.id.as_str())).collect();
     let titles: Vec<Arc<str>> = rules.iter().map(|r| Arc::from(r.title.as_str())).collect();
     // Two hits of one rule on one item are one finding (their ids would be equal).
-    let mut seen = HashSet::new();
-    let mut findings = Vec::new();
+    let mut seen = HashSet::with_capacity(hits.len());
+    let mut findings = Vec::with_capacity(hits.len());
     for hit in hits {
         if !seen.insert((hit.rule, hit.item)) {
             continue;

@@ -7,6 +7,7 @@ use crate::load::Unit;
 use crate::model::*;
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{self, Item, Member};
+use std::collections::HashMap;
 
 pub(super) fn resolve(r: &mut Resolver, unit: &Unit) {
     for (file, _) in files(unit) {
@@ -35,16 +36,23 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit) {
             }
         }
     }
+    // One schema per kind, not one per declaration: a model has thousands of elements of a
+    // handful of kinds.
+    let mut schemas: HashMap<KindId, Schema> = HashMap::new();
     for (id, decl) in pending.elements {
         let kind = r.model.element(id).kind;
-        let schema = Schema::of(r.model.kind(kind), true);
-        let attrs = values::attributes(r, &schema, &decl.block.attributes, &decl.name);
+        let schema = schemas
+            .entry(kind)
+            .or_insert_with(|| Schema::of(r.model.kind(kind), true));
+        let attrs = values::attributes(r, schema, &decl.block.attributes, &decl.name);
         r.model.elements[id.index()].attrs = attrs;
     }
     for (id, name, attributes) in pending.boundaries {
         let kind = r.model.boundary(id).kind;
-        let schema = Schema::of(r.model.kind(kind), true);
-        let attrs = values::attributes(r, &schema, &attributes, name);
+        let schema = schemas
+            .entry(kind)
+            .or_insert_with(|| Schema::of(r.model.kind(kind), true));
+        let attrs = values::attributes(r, schema, &attributes, name);
         r.model.boundaries[id.index()].attrs = attrs;
     }
     for (file, _) in files(unit) {

@@ -12,6 +12,7 @@
 //! The lexical pre-pass has run first: brackets are balanced and nested at most
 //! [`super::MAX_NESTING`] deep, so the recursion here is bounded.
 
+use super::MAX_EXPRESSION_OPERATORS;
 use super::ast::*;
 use crate::span::{FileId, Span};
 
@@ -22,6 +23,7 @@ pub fn parse(file: FileId, text: &str) -> Option<File> {
         text,
         bytes: text.as_bytes(),
         pos: 0,
+        operators: 0,
     };
     parser.file().ok()
 }
@@ -59,6 +61,9 @@ struct Parser<'t> {
     text: &'t str,
     bytes: &'t [u8],
     pos: usize,
+    /// Operators read in the current `where` expression (over the limit: the reference parser
+    /// reports it).
+    operators: usize,
 }
 
 impl<'t> Parser<'t> {
@@ -908,6 +913,7 @@ impl<'t> Parser<'t> {
                 })
             }
             Some("where") => {
+                self.operators = 0;
                 let start = self.keyword("where")?;
                 self.skip_trivia();
                 let expr = self.expr()?;
@@ -932,6 +938,7 @@ impl<'t> Parser<'t> {
             self.skip_trivia();
             match self.infix() {
                 Some(op) => {
+                    self.operator()?;
                     pieces.push(Piece::Infix(op));
                     self.skip_trivia();
                 }
@@ -945,9 +952,19 @@ impl<'t> Parser<'t> {
         Ok(bind(&mut pieces, 0))
     }
 
+    /// Counts one operator against [`MAX_EXPRESSION_OPERATORS`].
+    fn operator(&mut self) -> Parse<()> {
+        self.operators += 1;
+        if self.operators > MAX_EXPRESSION_OPERATORS {
+            return Err(GiveUp);
+        }
+        Ok(())
+    }
+
     /// `prefix* primary postfix*`; ends right after the operand.
     fn operand(&mut self, pieces: &mut Vec<Piece>) -> Parse<()> {
         while self.word() == Some("not") {
+            self.operator()?;
             let start = self.keyword("not")?;
             pieces.push(Piece::Not(self.span(start, self.pos)));
             self.skip_trivia();
@@ -960,6 +977,7 @@ impl<'t> Parser<'t> {
                 self.pos = end;
                 return Ok(());
             }
+            self.operator()?;
             let start = self.pos - 1;
             self.skip_trivia();
             let name = self.ident()?;
@@ -1037,6 +1055,7 @@ impl<'t> Parser<'t> {
                 let after_name = self.pos;
                 self.skip_trivia();
                 if self.eat("=>") {
+                    self.operator()?;
                     self.skip_trivia();
                     let body = self.expr()?;
                     return Ok(Expr {

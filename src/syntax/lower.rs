@@ -4,6 +4,7 @@
 //! strict entry rule, which fails where the region first goes wrong; that failure becomes the
 //! syntax diagnostic.
 
+use super::MAX_EXPRESSION_OPERATORS;
 use super::ast::*;
 use super::errors;
 use super::grammar::{FlowParser, Rule};
@@ -53,7 +54,7 @@ pub fn parse_placeholder(file: FileId, text: &str, offset: usize) -> Option<Expr
     let expr = placeholder
         .into_inner()
         .find(|p| p.as_rule() == Rule::expr)?;
-    Some(lowerer.expr(expr))
+    (operators(&expr) <= MAX_EXPRESSION_OPERATORS).then(|| lowerer.expr(expr))
 }
 
 struct Lowerer<'t> {
@@ -197,7 +198,7 @@ impl Lowerer<'_> {
             Rule::boundary_decl => Item::Boundary(self.boundary_decl(pair)),
             Rule::element_decl => Item::Element(self.element_decl(pair)),
             Rule::flow_decl => Item::Flow(self.flow_decl(pair)),
-            Rule::rule_decl => Item::Rule(self.rule_decl(pair)),
+            Rule::rule_decl => Item::Rule(self.rule_decl(pair)?),
             Rule::accept_decl => Item::Accept(self.accept_decl(pair)),
             Rule::recover_item => {
                 self.recovered(&pair, Rule::strict_items);
@@ -557,7 +558,9 @@ impl Lowerer<'_> {
         }
     }
 
-    fn rule_decl(&self, pair: Pair<Rule>) -> RuleDecl {
+    /// A rule; `None` when its condition is too long to read (reported; the rule is left out
+    /// rather than reported again as having no condition).
+    fn rule_decl(&self, pair: Pair<Rule>) -> Option<RuleDecl> {
         let span = self.span(&pair);
         let mut inner = skip_keyword(pair.into_inner());
         let id = self.ident(inner.next().expect("rule id"));
@@ -565,6 +568,7 @@ impl Lowerer<'_> {
         let block = inner.next().expect("rule block");
         let block_span = self.span(&block);
         let mut items = Vec::new();
+        let mut readable = true;
         for child in block.into_inner() {
             let child_span = self.span(&child);
             match child.as_rule() {
@@ -582,6 +586,21 @@ impl Lowerer<'_> {
                     let expr_pair = skip_keyword(child.into_inner())
                         .next()
                         .expect("where expression");
+                    let count = operators(&expr_pair);
+                    if count > MAX_EXPRESSION_OPERATORS {
+                        self.push(
+                            Diagnostic::error(
+                                Code::ExpressionTooLong,
+                                format!(
+                                    "this expression has {count} operators; the limit is {MAX_EXPRESSION_OPERATORS}"
+                                ),
+                            )
+                            .with_primary(child_span, "too long")
+                            .with_help("split the rule, or name parts of the condition with several rules"),
+                        );
+                        readable = false;
+                        continue;
+                    }
                     items.push(RuleItem::Where {
                         expr: self.expr(expr_pair),
                         span: child_span,
@@ -592,13 +611,13 @@ impl Lowerer<'_> {
                 other => unreachable!("unexpected rule item {other:?}"),
             }
         }
-        RuleDecl {
+        readable.then_some(RuleDecl {
             id,
             title,
             items,
             block_span,
             span,
-        }
+        })
     }
 
     fn expr(&self, pair: Pair<Rule>) -> Expr {
@@ -691,6 +710,31 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
             | Op::infix(Rule::op_ge, Assoc::Left))
         .op(Op::postfix(Rule::member_access))
 });
+
+/// The operators of an expression, everything nested in it included (counted without
+/// recursion: the pairs are a flat queue).
+fn operators(expr: &Pair<Rule>) -> usize {
+    expr.clone()
+        .into_inner()
+        .flatten()
+        .filter(|p| {
+            matches!(
+                p.as_rule(),
+                Rule::op_not
+                    | Rule::op_or
+                    | Rule::op_and
+                    | Rule::op_eq
+                    | Rule::op_ne
+                    | Rule::op_lt
+                    | Rule::op_le
+                    | Rule::op_gt
+                    | Rule::op_ge
+                    | Rule::member_access
+                    | Rule::lambda
+            )
+        })
+        .count()
+}
 
 /// Drops the leading keyword pair (`kw_*`) of a declaration.
 fn skip_keyword(pairs: Pairs<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> {

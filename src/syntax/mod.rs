@@ -18,6 +18,12 @@ use crate::span::FileId;
 pub use lower::parse_placeholder;
 pub use scan::{Comment, MAX_NESTING};
 
+/// The most operators (`not`, `and`, `or`, comparisons, `.` accesses and `=>`) one expression
+/// may have, everything nested in it included. Together with [`MAX_NESTING`] this bounds the
+/// depth of every expression tree, so no expression can exhaust the stack of the parsers, the
+/// checker or the interpreter; real rules use a few dozen.
+pub const MAX_EXPRESSION_OPERATORS: usize = 256;
+
 /// A parsed file.
 pub struct Parsed {
     pub file: ast::File,
