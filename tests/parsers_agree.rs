@@ -175,3 +175,14 @@ accept SVL-* on f { reason "r" until 2027-01-01 }
 "#;
     assert_eq!(compare("every construct", text), Outcome::Agreed);
 }
+
+#[test]
+fn a_comment_ends_at_a_carriage_return_in_both_parsers() {
+    // Found by the `parsers` fuzz target: the reference parser's span of this block stopped
+    // at its last attribute, taking the `}` after `///\r` for part of the comment.
+    let text = "model \"m\" { ow\r\rkind m\r\n ///\r\r}\n";
+    assert_eq!(
+        compare("comment before a carriage return", text),
+        Outcome::Agreed
+    );
+}

@@ -156,27 +156,47 @@ pub fn from_hits(
     let element_paths = shared(element_paths(graph));
     let rule_ids: Vec<Arc<str>> = rules.iter().map(|r| Arc::from(r.id.as_str())).collect();
     let titles: Vec<Arc<str>> = rules.iter().map(|r| Arc::from(r.title.as_str())).collect();
+    let path_of = |item: Item| match item {
+        Item::Element(e) => &element_paths[e.index()],
+        Item::Flow(f) => &flow_paths[f],
+        Item::Resource => unreachable!("rules range over elements and flows"),
+    };
     // Two hits of one rule on one item are one finding (their ids would be equal).
     let mut seen = HashSet::with_capacity(hits.len());
-    let mut findings = Vec::with_capacity(hits.len());
-    for hit in hits {
-        if !seen.insert((hit.rule, hit.item)) {
-            continue;
-        }
+    let hits: Vec<Hit> = hits
+        .into_iter()
+        .filter(|hit| seen.insert((hit.rule, hit.item)))
+        .collect();
+    let ids: Vec<Arc<str>> = hits
+        .iter()
+        .map(|hit| Arc::from(format!("{}@{}", rules[hit.rule].id, path_of(hit.item))))
+        .collect();
+    // The order is found on the small hits, so the findings are built in place, never moved.
+    let mut order: Vec<usize> = (0..hits.len()).collect();
+    order.sort_by(|&a, &b| {
+        hits[b]
+            .severity
+            .cmp(&hits[a].severity)
+            .then_with(|| ids[a].cmp(&ids[b]))
+    });
+    let mut hits: Vec<Option<Hit>> = hits.into_iter().map(Some).collect();
+    let mut findings = Vec::with_capacity(order.len());
+    for i in order {
+        let hit = hits[i].take().expect("each hit is taken once");
         let rule = &rules[hit.rule];
-        let (path, span) = match hit.item {
-            Item::Element(e) => (&element_paths[e.index()], model.element(e).span),
-            Item::Flow(f) => (&flow_paths[f], model.flows[f].span),
+        let span = match hit.item {
+            Item::Element(e) => model.element(e).span,
+            Item::Flow(f) => model.flows[f].span,
             Item::Resource => unreachable!("rules range over elements and flows"),
         };
         findings.push(Finding {
-            id: Arc::from(format!("{}@{path}", rule.id)),
+            id: Arc::clone(&ids[i]),
             rule: Arc::clone(&rule_ids[hit.rule]),
             title: Arc::clone(&titles[hit.rule]),
             stride: rule.stride.clone(),
             severity: hit.severity,
             status: Status::Active,
-            element: Arc::clone(path),
+            element: Arc::clone(path_of(hit.item)),
             location: Location::of(sources, span),
             deployed: None,
             message: hit.message,
@@ -187,6 +207,5 @@ pub fn from_hits(
             span,
         });
     }
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));
     findings
 }

@@ -8,26 +8,28 @@ use super::ir::{Expr, Field, Method, Quantifier, Target};
 use crate::graph::{Exposure, FlowIndex, Graph};
 use crate::model::*;
 use crate::syntax::ast::BinaryOp;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-/// A runtime value.
+/// A runtime value. Text borrows from the model or the rule where it can: evaluating a
+/// condition over thousands of elements copies no names.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     Absent,
     Bool(bool),
     Int(i64),
-    Str(String),
-    Sym(String),
+    Str(Cow<'a, str>),
+    Sym(Cow<'a, str>),
     Element(ElementId),
     Flow(FlowIndex),
     Data(DataId),
     Classification(ClassificationId),
     Kind(KindId),
     Boundary(BoundaryId),
-    List(Vec<Value>),
+    List(Vec<Value<'a>>),
 }
 
-impl Value {
+impl Value<'_> {
     pub fn truthy(&self) -> bool {
         matches!(self, Value::Bool(true))
     }
@@ -39,7 +41,7 @@ impl Value {
             Value::Absent => "none".to_string(),
             Value::Bool(b) => (if *b { "on" } else { "off" }).to_string(),
             Value::Int(n) => n.to_string(),
-            Value::Str(s) | Value::Sym(s) => s.clone(),
+            Value::Str(s) | Value::Sym(s) => s.to_string(),
             Value::Element(e) => model.element(*e).name.clone(),
             Value::Flow(f) => flow_name(model, *f),
             Value::Data(d) => model.data[d.index()].name.clone(),
@@ -70,13 +72,15 @@ pub fn flow_name(model: &Model, flow: FlowIndex) -> String {
 }
 
 /// Converts a typed attribute value.
-pub fn from_attr(value: &AttrValue) -> Value {
+pub fn from_attr(value: &AttrValue) -> Value<'_> {
     match value {
-        AttrValue::Str(s) | AttrValue::Date(s) => Value::Str(s.clone()),
+        AttrValue::Str(s) | AttrValue::Date(s) => Value::Str(Cow::Borrowed(s)),
         AttrValue::Int(n) => Value::Int(*n),
         AttrValue::Bool(b) => Value::Bool(*b),
-        AttrValue::Rate { count, unit } => Value::Str(format!("{count}/{}", unit.as_str())),
-        AttrValue::Variant { name, .. } => Value::Sym(name.clone()),
+        AttrValue::Rate { count, unit } => {
+            Value::Str(Cow::Owned(format!("{count}/{}", unit.as_str())))
+        }
+        AttrValue::Variant { name, .. } => Value::Sym(Cow::Borrowed(name)),
         AttrValue::Element(e) => Value::Element(*e),
         AttrValue::Data(d) => Value::Data(*d),
         AttrValue::Classification(c) => Value::Classification(*c),
@@ -88,19 +92,19 @@ pub fn from_attr(value: &AttrValue) -> Value {
 pub type ReachCache = HashMap<Target, Vec<bool>>;
 
 /// Evaluates expressions over one graph.
-pub struct Evaluator<'g, 'm, 'c> {
-    pub graph: &'g Graph<'m>,
-    pub env: Vec<Value>,
+pub struct Evaluator<'a, 'c> {
+    pub graph: &'a Graph<'a>,
+    pub env: Vec<Value<'a>>,
     pub reach: &'c mut ReachCache,
 }
 
-impl Evaluator<'_, '_, '_> {
-    pub fn eval(&mut self, expr: &Expr) -> Value {
+impl<'a> Evaluator<'a, '_> {
+    pub fn eval(&mut self, expr: &'a Expr) -> Value<'a> {
         match expr {
             Expr::Bool(b) => Value::Bool(*b),
             Expr::Int(n) => Value::Int(*n),
-            Expr::Str(s) => Value::Str(s.clone()),
-            Expr::Sym(s) => Value::Sym(s.clone()),
+            Expr::Str(s) => Value::Str(Cow::Borrowed(s)),
+            Expr::Sym(s) => Value::Sym(Cow::Borrowed(s)),
             Expr::Kind(k) => Value::Kind(*k),
             Expr::Element(e) => Value::Element(*e),
             Expr::Var(slot) => self.env.get(*slot).cloned().unwrap_or(Value::Absent),
@@ -162,18 +166,21 @@ impl Evaluator<'_, '_, '_> {
         }
     }
 
-    fn field(&self, base: &Value, field: Field) -> Value {
+    fn field(&self, base: &Value<'a>, field: Field) -> Value<'a> {
         let graph = self.graph;
         let model = graph.model;
-        let list = |items: Vec<Value>| Value::List(items);
+        let list = |items: Vec<Value<'a>>| Value::List(items);
         match (base, field) {
             (Value::Element(e), field) => {
                 let element = model.element(*e);
                 match field {
-                    Field::Name => Value::Str(element.name.clone()),
-                    Field::Label => element.label.clone().map_or(Value::Absent, Value::Str),
+                    Field::Name => Value::Str(Cow::Borrowed(&element.name)),
+                    Field::Label => element
+                        .label
+                        .as_deref()
+                        .map_or(Value::Absent, |l| Value::Str(Cow::Borrowed(l))),
                     Field::Kind => Value::Kind(element.kind),
-                    Field::Role => Value::Sym(model.role(element.role).name.clone()),
+                    Field::Role => Value::Sym(Cow::Borrowed(&model.role(element.role).name)),
                     Field::Boundary => element.boundary.map_or(Value::Absent, Value::Boundary),
                     Field::Boundaries => list(
                         graph.chains[e.index()]
@@ -219,8 +226,11 @@ impl Evaluator<'_, '_, '_> {
             (Value::Flow(f), field) => {
                 let flow = &model.flows[*f];
                 match field {
-                    Field::Name => Value::Str(flow_name(model, *f)),
-                    Field::Label => flow.label.clone().map_or(Value::Absent, Value::Str),
+                    Field::Name => Value::Str(Cow::Owned(flow_name(model, *f))),
+                    Field::Label => flow
+                        .label
+                        .as_deref()
+                        .map_or(Value::Absent, |l| Value::Str(Cow::Borrowed(l))),
                     Field::Source => Value::Element(flow.source),
                     Field::Target => Value::Element(flow.target),
                     Field::Data => list(graph.flow_data(*f).into_iter().map(Value::Data).collect()),
@@ -251,31 +261,37 @@ impl Evaluator<'_, '_, '_> {
             (Value::Data(d), field) => {
                 let data = &model.data[d.index()];
                 match field {
-                    Field::Name => Value::Str(data.name.clone()),
+                    Field::Name => Value::Str(Cow::Borrowed(&data.name)),
                     Field::Classification => Value::Classification(data.classification),
                     Field::Level => Value::Int(crate::graph::level(model, *d)),
                     _ => Value::Absent,
                 }
             }
             (Value::Classification(c), Field::Name) => {
-                Value::Str(model.classifications[c.index()].name.clone())
+                Value::Str(Cow::Borrowed(&model.classifications[c.index()].name))
             }
             (Value::Kind(k), field) => {
                 let kind = model.kind(*k);
                 match field {
-                    Field::Name => Value::Str(kind.name.clone()),
-                    Field::Role => Value::Sym(model.role(kind.role).name.clone()),
-                    Field::Compliance => {
-                        list(kind.compliance.iter().cloned().map(Value::Sym).collect())
-                    }
+                    Field::Name => Value::Str(Cow::Borrowed(&kind.name)),
+                    Field::Role => Value::Sym(Cow::Borrowed(&model.role(kind.role).name)),
+                    Field::Compliance => list(
+                        kind.compliance
+                            .iter()
+                            .map(|c| Value::Sym(Cow::Borrowed(c)))
+                            .collect(),
+                    ),
                     _ => Value::Absent,
                 }
             }
             (Value::Boundary(b), field) => {
                 let boundary = model.boundary(*b);
                 match field {
-                    Field::Name => Value::Str(boundary.name.clone()),
-                    Field::Label => boundary.label.clone().map_or(Value::Absent, Value::Str),
+                    Field::Name => Value::Str(Cow::Borrowed(&boundary.name)),
+                    Field::Label => boundary
+                        .label
+                        .as_deref()
+                        .map_or(Value::Absent, |l| Value::Str(Cow::Borrowed(l))),
                     Field::Kind => Value::Kind(boundary.kind),
                     Field::Parent => boundary.parent.map_or(Value::Absent, Value::Boundary),
                     _ => Value::Absent,
@@ -289,7 +305,7 @@ impl Evaluator<'_, '_, '_> {
         }
     }
 
-    fn method(&mut self, base: &Value, method: &Method) -> Value {
+    fn method(&mut self, base: &Value<'a>, method: &'a Method) -> Value<'a> {
         let graph = self.graph;
         let model = graph.model;
         let result = match (base, method) {
@@ -344,7 +360,7 @@ impl Evaluator<'_, '_, '_> {
 }
 
 /// The value of attribute `name` of an element, flow, data item, classification or boundary.
-pub fn attribute(model: &Model, base: &Value, name: &str) -> Value {
+pub fn attribute<'a>(model: &'a Model, base: &Value, name: &str) -> Value<'a> {
     let attrs = match base {
         Value::Element(e) => &model.element(*e).attrs,
         Value::Flow(f) => &model.flows[*f].attrs,

@@ -175,17 +175,19 @@ pub fn evaluate(
             Subject::Role(role) => elements_where(model, |e| e.role == role),
             Subject::Kind(kind) => elements_where(model, |e| e.kind == kind),
         };
+        let mut evaluator = Evaluator {
+            graph,
+            env: Vec::new(),
+            reach: &mut reach,
+        };
         for item in items {
             let value = match item {
                 Item::Element(e) => eval::Value::Element(e),
                 Item::Flow(f) => eval::Value::Flow(f),
                 Item::Resource => unreachable!("rules range over elements and flows"),
             };
-            let mut evaluator = Evaluator {
-                graph,
-                env: vec![value],
-                reach: &mut reach,
-            };
+            evaluator.env.clear();
+            evaluator.env.push(value);
             if !evaluator.eval(&rule.condition).truthy() {
                 continue;
             }

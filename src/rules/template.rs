@@ -97,7 +97,7 @@ impl Template {
         ok.then_some(Template(pieces))
     }
 
-    pub fn render(&self, evaluator: &mut Evaluator) -> String {
+    pub fn render<'a>(&'a self, evaluator: &mut Evaluator<'a, '_>) -> String {
         let mut out = String::new();
         for piece in &self.0 {
             match piece {

@@ -760,9 +760,10 @@ fn skip_keyword(pairs: Pairs<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> 
     })
 }
 
-/// Whether `text` is only whitespace and `//` comments.
+/// Whether `text` is only whitespace and `//` comments. A comment ends at a line feed or a
+/// carriage return, as the grammar's `NEWLINE` does.
 fn is_trivia(text: &str) -> bool {
-    text.split('\n').all(|line| {
+    text.split(['\n', '\r']).all(|line| {
         let line = line.trim();
         line.is_empty() || line.starts_with("//")
     })

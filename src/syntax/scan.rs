@@ -46,7 +46,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                 i += 1;
             }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let end = line_end(bytes, i);
+                let end = comment_end(bytes, i);
                 let own_line = text[line_start..i].trim().is_empty();
                 comments.push(Comment {
                     span: Span::new(file, i, end),
@@ -174,16 +174,14 @@ fn control_characters(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic
     }
 }
 
-/// The offset of the line break (or end of text) ending the line that contains `from`.
-fn line_end(bytes: &[u8], from: usize) -> usize {
-    let mut end = bytes[from..]
+/// Where the comment starting at `from` ends: at the first line feed or carriage return (the
+/// grammar's `NEWLINE`), or the end of the text. A comment must end exactly where the parsers
+/// end it, or brackets after a lone carriage return would escape the nesting check.
+fn comment_end(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
         .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |p| from + p);
-    if end > from && bytes[end - 1] == b'\r' {
-        end -= 1;
-    }
-    end
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map_or(bytes.len(), |p| from + p)
 }
 
 /// The offset just after the closing quote of the string opening at `start`, or `Err` with the
@@ -238,6 +236,14 @@ mod tests {
         assert!(scan.comments[0].own_line);
         assert!(!scan.comments[1].own_line);
         assert_eq!(scan.comments[1].span.end, 11);
+    }
+
+    #[test]
+    fn a_comment_ends_at_a_lone_carriage_return() {
+        // The text after the carriage return is code to the parsers, so its brackets count.
+        let text = format!("// x\r{}", "{".repeat(200));
+        assert_eq!(codes(&text)[0], Code::NestingTooDeep);
+        assert_eq!(scan(FileId(0), "// a\rb").comments[0].span.end, 4);
     }
 
     #[test]
