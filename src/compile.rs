@@ -27,8 +27,8 @@ impl Options {
     }
 }
 
-/// A compiled model: its files, the typed model, its checked rules, the findings and every
-/// diagnostic, sorted by position.
+/// A compiled model: its files (their text; the syntax trees are dropped once resolved), the
+/// typed model, its checked rules, the findings and every diagnostic, sorted by position.
 pub struct Compilation {
     pub unit: Unit,
     pub model: Model,
@@ -55,6 +55,9 @@ pub fn compile(root: LoadedFile, loader: &mut dyn Loader, options: Options) -> C
         },
     );
     diagnostics.append(&mut unit.diagnostics);
+    // The syntax trees are not needed past resolving: freeing them here lets the rules and
+    // findings of a large model reuse their memory instead of growing the process.
+    unit.files.clear();
     let mut compiled = Vec::new();
     let mut findings = Vec::new();
     if !diagnostics.iter().any(Diagnostic::is_error) {

@@ -177,7 +177,7 @@ fn to_findings(
             location: Location::of(sources, span),
             deployed,
             message: drift.message,
-            fix: Some(drift.fix),
+            fix: Some(drift.fix.into()),
             refs: Arc::from([]),
             note: None,
             item,

@@ -6,10 +6,11 @@
 //! edited. Two hits with the same id are one finding.
 
 mod accept;
+mod render_plain;
 mod render_text;
 
 pub use accept::apply_accepts;
-pub use render_text::{render_findings, summary, write_findings};
+pub use render_text::{reference, render_findings, summary, write_findings};
 
 use crate::graph::Graph;
 use crate::model::*;
@@ -79,7 +80,7 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed: Option<Location>,
     pub message: String,
-    pub fix: Option<String>,
+    pub fix: Option<Arc<str>>,
     pub refs: Arc<[String]>,
     /// Why the finding is accepted, or that its acceptance expired.
     pub note: Option<String>,

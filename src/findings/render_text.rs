@@ -1,6 +1,7 @@
 //! Terminal rendering of findings: grouped by severity, each with its element's declaration
 //! underlined, then accepted risks in one line each, then a summary line.
 
+use super::render_plain::PlainRenderer;
 use super::{Finding, Status};
 use crate::diagnostic::ColorChoice;
 use crate::rules::severity::Severity;
@@ -27,6 +28,7 @@ pub fn write_findings(
             .files()
             .map(|(_, file)| (file.name.to_string(), file.text.as_str())),
     );
+    let plain = PlainRenderer::new(sources);
     for severity in Severity::ALL {
         let count = findings
             .iter()
@@ -40,7 +42,12 @@ pub fn write_findings(
             .iter()
             .filter(|f| f.severity == severity && f.status.is_open());
         for finding in group {
-            for line in render_one(finding, sources, &mut cache, color).lines() {
+            let fast = match color {
+                ColorChoice::Never => plain.render(finding, sources),
+                ColorChoice::Always => None,
+            };
+            let text = fast.unwrap_or_else(|| render_one(finding, sources, &mut cache, color));
+            for line in text.lines() {
                 writeln!(out, "{}", line.trim_end())?;
             }
         }
@@ -62,6 +69,27 @@ pub fn write_findings(
         }
     }
     Ok(())
+}
+
+/// The two ways of printing one finding without colour, for the test that holds them
+/// together: through ariadne (the reference) and the fast path (`None` where it does not
+/// apply).
+#[doc(hidden)]
+pub mod reference {
+    use super::*;
+
+    pub fn ariadne(finding: &Finding, sources: &SourceMap) -> String {
+        let mut cache = ariadne::sources(
+            sources
+                .files()
+                .map(|(_, file)| (file.name.to_string(), file.text.as_str())),
+        );
+        render_one(finding, sources, &mut cache, ColorChoice::Never)
+    }
+
+    pub fn plain(finding: &Finding, sources: &SourceMap) -> Option<String> {
+        PlainRenderer::new(sources).render(finding, sources)
+    }
 }
 
 /// "3 findings: 1 high, 2 medium; 1 accepted"

@@ -62,7 +62,8 @@ pub struct Hit {
     pub item: Item,
     pub severity: Severity,
     pub message: String,
-    pub fix: Option<String>,
+    /// Shared by every hit of the rule when the fix has no placeholders.
+    pub fix: Option<Arc<str>>,
 }
 
 fn attr_span(attrs: &Attributes, name: &str, fallback: Span) -> Span {
@@ -192,7 +193,10 @@ pub fn evaluate(
                 continue;
             }
             let message = rule.message.render(&mut evaluator);
-            let fix = rule.fix.as_ref().map(|fix| fix.render(&mut evaluator));
+            let fix = rule
+                .fix
+                .as_ref()
+                .map(|fix| fix.render_shared(&mut evaluator));
             hits.push(Hit {
                 rule: index,
                 item,

@@ -7,10 +7,15 @@ use super::ir::Expr;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::SourceMap;
 use crate::span::Span;
+use std::sync::Arc;
 
 /// A checked template.
 #[derive(Clone, Debug, Default)]
-pub struct Template(Vec<Piece>);
+pub struct Template {
+    pieces: Vec<Piece>,
+    /// The text of a template without placeholders, shared by every finding.
+    constant: Option<Arc<str>>,
+}
 
 #[derive(Clone, Debug)]
 enum Piece {
@@ -94,12 +99,25 @@ impl Template {
         if !literal.is_empty() {
             pieces.push(Piece::Text(literal));
         }
-        ok.then_some(Template(pieces))
+        let constant = match pieces.as_slice() {
+            [] => Some(Arc::from("")),
+            [Piece::Text(text)] => Some(Arc::from(text.as_str())),
+            _ => None,
+        };
+        ok.then_some(Template { pieces, constant })
+    }
+
+    /// The text for one finding; a template without placeholders is one shared string.
+    pub fn render_shared<'a>(&'a self, evaluator: &mut Evaluator<'a, '_>) -> Arc<str> {
+        match &self.constant {
+            Some(text) => Arc::clone(text),
+            None => Arc::from(self.render(evaluator)),
+        }
     }
 
     pub fn render<'a>(&'a self, evaluator: &mut Evaluator<'a, '_>) -> String {
         let mut out = String::new();
-        for piece in &self.0 {
+        for piece in &self.pieces {
             match piece {
                 Piece::Text(text) => out.push_str(text),
                 Piece::Value(expr) => {

@@ -1,0 +1,122 @@
+//! The fast path of printing a finding without colour: the common shape — a label within one
+//! line of plain ASCII text — written directly, character for character what ariadne writes
+//! for it (trailing spaces aside, which the caller trims anyway).
+//!
+//! ariadne stays the reference: anything else (a label over several lines, tabs or wide
+//! characters on the line, text with line breaks, colour) is left to it. A test renders every
+//! finding of the bundled models both ways and compares.
+
+use super::Finding;
+use crate::source::SourceMap;
+use std::fmt::Write as _;
+
+/// Which files this path may print from: those whose only line break is the line feed, so
+/// that its line numbers are ariadne's (which also breaks lines at a carriage return, a
+/// vertical tab, a form feed, NEL and the Unicode line and paragraph separators).
+pub struct PlainRenderer {
+    simple: Vec<bool>,
+}
+
+impl PlainRenderer {
+    pub fn new(sources: &SourceMap) -> PlainRenderer {
+        let breaks = ['\r', '\u{b}', '\u{c}', '\u{85}', '\u{2028}', '\u{2029}'];
+        PlainRenderer {
+            simple: sources
+                .files()
+                .map(|(_, file)| !file.text.contains(breaks))
+                .collect(),
+        }
+    }
+
+    /// The finding as ariadne would print it without colour, or `None` when it is not the
+    /// simple shape this path knows.
+    pub fn render(&self, finding: &Finding, sources: &SourceMap) -> Option<String> {
+        if !self.simple.get(finding.span.file.0 as usize).copied()? {
+            return None;
+        }
+        render(finding, sources)
+    }
+}
+
+fn render(finding: &Finding, sources: &SourceMap) -> Option<String> {
+    let file = sources.get(finding.span.file);
+    let (start, end) = (finding.span.start as usize, finding.span.end as usize);
+    let text = file.text.as_str();
+    if start >= end || end > text.len() {
+        return None;
+    }
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[line_start..line_end];
+    let plain = |s: &str| !s.contains(['\n', '\r']);
+    if end > line_end
+        || !line.bytes().all(|b| (b' '..=b'~').contains(&b))
+        || !plain(&finding.message)
+        || !plain(&finding.title)
+        || !finding
+            .fix
+            .as_deref()
+            .is_none_or(|fix| plain(fix) && !fix.is_empty())
+        || !finding.note.as_deref().is_none_or(plain)
+        || finding.message.is_empty()
+    {
+        return None;
+    }
+    let (line_number, _) = file.line_column(start);
+    let width = line_number.to_string().len();
+    let (first, last) = (start - line_start, end - line_start);
+    let anchor = (first + last) / 2;
+    let arrow_len = last + 2;
+
+    let mut out = String::with_capacity(256 + line.len() * 3);
+    let margin = " ".repeat(width + 2);
+    let _ = writeln!(
+        out,
+        "[{}] {}: {}",
+        finding.rule,
+        finding.severity.as_str(),
+        finding.title
+    );
+    let _ = writeln!(
+        out,
+        "{margin}╭─[ {}:{}:{} ]",
+        file.name,
+        line_number,
+        first + 1
+    );
+    let _ = writeln!(out, "{margin}│");
+    let _ = writeln!(out, " {line_number:>width$} │ {line}");
+    // The underline, with the label's attachment in the middle.
+    out.push_str(&margin);
+    out.push_str("│ ");
+    out.extend(std::iter::repeat_n(' ', first));
+    for column in first..last {
+        out.push(if column == anchor { '┬' } else { '─' });
+    }
+    out.push('\n');
+    // The arrow from the attachment to the message.
+    out.push_str(&margin);
+    out.push_str("│ ");
+    out.extend(std::iter::repeat_n(' ', anchor));
+    out.push('╰');
+    out.extend(std::iter::repeat_n('─', arrow_len - anchor - 1));
+    let _ = writeln!(out, " {}", finding.message);
+    if let Some(fix) = &finding.fix {
+        let _ = writeln!(out, "{margin}│");
+        let _ = writeln!(out, "{margin}│ Help: {fix}");
+    }
+    let _ = writeln!(out, "{margin}│");
+    let _ = write!(
+        out,
+        "{margin}│ Note: {} · {}",
+        finding.id,
+        finding.stride.join(", ")
+    );
+    if let Some(extra) = &finding.note {
+        let _ = write!(out, " · {extra}");
+    }
+    out.push('\n');
+    out.extend(std::iter::repeat_n('─', width + 2));
+    out.push_str("╯\n");
+    Some(out)
+}
