@@ -117,7 +117,7 @@ fn disabled_patterns(
             .attrs
             .0
             .iter()
-            .find(|a| a.name == "disable")
+            .find(|a| &*a.name == "disable")
             .and_then(|a| a.span)
             .unwrap_or(header.span);
         for item in items {

@@ -8,6 +8,7 @@
 use crate::span::Span;
 use crate::syntax::ast::RateUnit;
 use serde::Serialize;
+use std::sync::Arc;
 
 macro_rules! ids {
     ($($name:ident),*) => {$(
@@ -119,7 +120,7 @@ pub struct Kind {
 
 impl Kind {
     pub fn attr(&self, name: &str) -> Option<&AttrSchema> {
-        self.attrs.iter().find(|a| a.name == name)
+        self.attrs.iter().find(|a| &*a.name == name)
     }
 
     /// Whether the kind supports `capability`, and `option` of it when given.
@@ -140,7 +141,7 @@ pub struct Support {
 /// `attr name : type = default "doc"`
 #[derive(Clone, Debug, Serialize)]
 pub struct AttrSchema {
-    pub name: String,
+    pub name: Arc<str>,
     pub ty: AttrType,
     pub default: Option<AttrValue>,
     pub doc: Option<String>,
@@ -215,7 +216,8 @@ pub enum AttrValue {
     },
     Date(String),
     Variant {
-        name: String,
+        /// Shared with the declared variant (and with every default it is copied into).
+        name: Arc<str>,
         arg: Option<Box<AttrValue>>,
     },
     Element(ElementId),
@@ -230,7 +232,7 @@ pub struct Attributes(pub Vec<Attr>);
 
 impl Attributes {
     pub fn get(&self, name: &str) -> Option<&AttrValue> {
-        self.0.iter().find(|a| a.name == name).map(|a| &a.value)
+        self.0.iter().find(|a| &*a.name == name).map(|a| &a.value)
     }
 
     /// A string attribute's value.
@@ -261,7 +263,7 @@ impl Attributes {
                 .iter()
                 .filter_map(|v| match v {
                     AttrValue::Str(s) => Some(s.clone()),
-                    AttrValue::Variant { name, .. } => Some(name.clone()),
+                    AttrValue::Variant { name, .. } => Some(name.to_string()),
                     _ => None,
                 })
                 .collect(),
@@ -280,7 +282,8 @@ impl Attributes {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Attr {
-    pub name: String,
+    /// Shared with the kind's schema: thousands of elements do not each own their names.
+    pub name: Arc<str>,
     pub value: AttrValue,
     /// Where the attribute was written; `None` for a default.
     #[serde(skip)]

@@ -26,7 +26,7 @@ pub(super) fn compare_facts(
     if let (Some(AttrValue::Variant { name: wanted, arg }), Some(actual)) =
         (element.attrs.get("encryption"), &facts.encryption)
     {
-        let differs = match (wanted.as_str(), actual) {
+        let differs = match (&**wanted, actual) {
             ("cmk", Encryption::Cmk(Some(key))) => {
                 // The key the model names must be the key the template references.
                 match arg.as_deref() {

@@ -12,7 +12,7 @@ fn ops(flow: &Flow) -> Vec<String> {
         Some(AttrValue::List(items)) => items
             .iter()
             .filter_map(|v| match v {
-                AttrValue::Variant { name, .. } => Some(name.clone()),
+                AttrValue::Variant { name, .. } => Some(name.to_string()),
                 _ => None,
             })
             .collect(),
@@ -50,7 +50,7 @@ pub fn compare(
             let at = format!("{}:{}:{}", deployment.file, grant.line, grant.column);
             let located = Some((d, grant.line, grant.column));
             let iam = match principal_element.attrs.get("iam") {
-                Some(AttrValue::Variant { name, .. }) => name.as_str(),
+                Some(AttrValue::Variant { name, .. }) => &**name,
                 _ => "",
             };
             if grant.has_wildcard() && (iam == "least_privilege" || iam == "scoped") {

@@ -31,7 +31,7 @@ pub fn authenticates(model: &Model, element: &Element) -> bool {
 
 fn authenticating_value(value: &AttrValue) -> bool {
     match value {
-        AttrValue::Variant { name, .. } => !NOT_AUTHENTICATING.contains(&name.as_str()),
+        AttrValue::Variant { name, .. } => !NOT_AUTHENTICATING.contains(&&**name),
         AttrValue::List(items) => items.iter().any(authenticating_value),
         AttrValue::Bool(on) => *on,
         _ => false,
@@ -41,7 +41,7 @@ fn authenticating_value(value: &AttrValue) -> bool {
 /// Whether a flow's target authenticates its source (`authn` other than `none`).
 fn flow_authenticates(flow: &Flow) -> bool {
     match flow.attrs.get("authn") {
-        Some(AttrValue::Variant { name, .. }) => name != "none" && name != "api_key",
+        Some(AttrValue::Variant { name, .. }) => &**name != "none" && &**name != "api_key",
         _ => false,
     }
 }

@@ -142,7 +142,7 @@ pub fn import(deployments: &[Deployment]) -> Result<String, String> {
         .collect();
     let element_text = |(d, resource, kind, name): &(usize, &Resource, &Kind, String)| -> String {
         let mut attrs: Vec<(String, String)> = Vec::new();
-        let has = |attr: &str| kind.attrs.iter().any(|a| a.name == attr);
+        let has = |attr: &str| kind.attrs.iter().any(|a| &*a.name == attr);
         let facts = &resource.facts;
         if let Some(encryption) = &facts.encryption
             && has("encryption")
@@ -157,7 +157,7 @@ pub fn import(deployments: &[Deployment]) -> Result<String, String> {
             let allowed = |v: &str| match &kind
                 .attrs
                 .iter()
-                .find(|a| a.name == "encryption")
+                .find(|a| &*a.name == "encryption")
                 .map(|a| &a.ty)
             {
                 Some(crate::model::AttrType::Enum(variants)) => {

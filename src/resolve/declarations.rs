@@ -253,7 +253,7 @@ fn element_as_attribute(
         Schema::of(r.model.kind(k), true)
             .attrs
             .iter()
-            .any(|a| a.name == decl.keyword.name)
+            .any(|a| *a.name == *decl.keyword.name)
     });
     (bare && !is_role && is_attr).then(|| ast::Attribute {
         key: decl.keyword.clone(),

@@ -297,7 +297,7 @@ fn accept(r: &mut Resolver, decl: &ast::AcceptDecl) {
             let span = attrs
                 .0
                 .iter()
-                .find(|a| a.name == "until")
+                .find(|a| &*a.name == "until")
                 .and_then(|a| a.span)
                 .unwrap_or(decl.span);
             r.report(

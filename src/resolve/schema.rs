@@ -6,6 +6,7 @@ use crate::load::Unit;
 use crate::model::*;
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{self, Item, ValueKind};
+use std::sync::Arc;
 
 /// The properties a kind declaration may set (besides `attr` declarations).
 const KIND_PROPERTIES: &[&str] = &[
@@ -202,7 +203,7 @@ fn declare_kind(r: &mut Resolver, decl: &ast::KindDecl) -> Option<KindId> {
 fn kind_body(r: &mut Resolver, decl: &ast::KindDecl, id: KindId) {
     let mut attrs: Vec<AttrSchema> = Vec::new();
     for attr in &decl.attrs {
-        if let Some(first) = attrs.iter().find(|a| a.name == attr.name.name) {
+        if let Some(first) = attrs.iter().find(|a| *a.name == *attr.name.name) {
             let first = first.span;
             r.report(
                 Diagnostic::error(
@@ -222,7 +223,7 @@ fn kind_body(r: &mut Resolver, decl: &ast::KindDecl, id: KindId) {
             .as_ref()
             .and_then(|value| values::typed(r, &ty, std::slice::from_ref(value), &attr.name, &[]));
         attrs.push(AttrSchema {
-            name: attr.name.name.clone(),
+            name: Arc::from(attr.name.name.as_str()),
             ty,
             default,
             doc: attr.doc.as_ref().map(|d| d.value.clone()),
@@ -250,7 +251,7 @@ fn kind_body(r: &mut Resolver, decl: &ast::KindDecl, id: KindId) {
                             .with_primary(value.span, "no such attribute")
                             .with_optional_help(did_you_mean(
                                 name,
-                                kind.attrs.iter().map(|a| a.name.as_str()),
+                                kind.attrs.iter().map(|a| &*a.name),
                             )),
                         );
                     }

@@ -5,6 +5,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::model::*;
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{self, ValueKind};
+use std::sync::Arc;
 
 /// Attributes every element and boundary accepts, whatever its kind.
 pub(super) const UNIVERSAL: &[(&str, &str)] = &[
@@ -31,7 +32,7 @@ impl Schema {
             for (name, doc) in UNIVERSAL {
                 if kind.attr(name).is_none() {
                     attrs.push(AttrSchema {
-                        name: name.to_string(),
+                        name: Arc::from(*name),
                         ty: AttrType::String,
                         default: None,
                         doc: Some(doc.to_string()),
@@ -68,9 +69,9 @@ pub(super) fn attributes(
     // Attributes written, whether or not their value typed: a bad value is reported once, not
     // again as a missing required attribute.
     let mut written_names: Vec<&str> = Vec::new();
-    let keys: Vec<&str> = schema.attrs.iter().map(|a| a.name.as_str()).collect();
+    let keys: Vec<&str> = schema.attrs.iter().map(|a| &*a.name).collect();
     for attribute in written {
-        let Some(attr) = schema.attrs.iter().find(|a| a.name == attribute.key.name) else {
+        let Some(attr) = schema.attrs.iter().find(|a| *a.name == *attribute.key.name) else {
             let help =
                 did_you_mean(&attribute.key.name, keys.iter().copied()).unwrap_or_else(|| {
                     if keys.is_empty() {
@@ -127,7 +128,7 @@ pub(super) fn attributes(
             let expected = schema
                 .attrs
                 .iter()
-                .find(|a| &a.name == name)
+                .find(|a| *a.name == **name)
                 .map(|a| a.ty.to_string())
                 .unwrap_or_default();
             r.report(
@@ -299,7 +300,7 @@ fn scalar(
                 return None;
             }
             AttrValue::Variant {
-                name: name.clone(),
+                name: Arc::from(name.as_str()),
                 arg: None,
             }
         }
@@ -336,7 +337,7 @@ fn scalar(
                 }
             };
             AttrValue::Variant {
-                name: name.name.clone(),
+                name: Arc::from(name.name.as_str()),
                 arg,
             }
         }

@@ -70,7 +70,7 @@ fn attr_span(attrs: &Attributes, name: &str, fallback: Span) -> Span {
     attrs
         .0
         .iter()
-        .find(|a| a.name == name)
+        .find(|a| &*a.name == name)
         .and_then(|a| a.span)
         .unwrap_or(fallback)
 }

@@ -136,9 +136,9 @@ pub fn attributes(model: &Model, ty: &Ty) -> Vec<(String, Ty)> {
     for kind in kinds {
         for attr in &model.kind(kind).attrs {
             let attr_ty = of_attr(model, &attr.ty);
-            match out.iter_mut().find(|(name, _)| *name == attr.name) {
+            match out.iter_mut().find(|(name, _)| **name == *attr.name) {
                 Some((_, existing)) => *existing = merge(existing.clone(), attr_ty),
-                None => out.push((attr.name.clone(), attr_ty)),
+                None => out.push((attr.name.to_string(), attr_ty)),
             }
         }
     }
