@@ -186,3 +186,14 @@ fn a_comment_ends_at_a_carriage_return_in_both_parsers() {
         Outcome::Agreed
     );
 }
+
+#[test]
+fn whitespace_before_a_closing_parenthesis_stays_out_of_spans_in_both_parsers() {
+    // Found by the `parsers` fuzz target: the reference parser's span of this `where` took
+    // in the spaces after the last `)`, because a line break came before it.
+    let text = "rule R-1 \"t\" {\n  for process p\n  where not (p.a and p.b.all(\tt => t.c )\n)  severity low\n}\n";
+    assert_eq!(
+        compare("parenthesis after a line break", text),
+        Outcome::Agreed
+    );
+}

@@ -73,14 +73,21 @@ impl Lowerer<'_> {
     /// The span of a pair, without the whitespace and comments pest's implicit skipping may
     /// have added at its end (after an optional or repeated last part). The last inner pair
     /// may be followed by closing parentheses (an expression ending in a parenthesised
-    /// operand), which stay.
+    /// operand, perhaps with whitespace before them), which stay.
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let span = pair.as_span();
         let mut end = span.end();
         if let Some(last) = pair.clone().into_inner().last() {
             let mut inner_end = self.span(&last).end as usize - self.offset;
-            while inner_end < end && self.text.as_bytes()[inner_end] == b')' {
-                inner_end += 1;
+            let mut at = inner_end;
+            loop {
+                at = skip_trivia(self.text, at, end);
+                if at < end && self.text.as_bytes()[at] == b')' {
+                    at += 1;
+                    inner_end = at;
+                } else {
+                    break;
+                }
             }
             if inner_end < end && is_trivia(&self.text[inner_end..end]) {
                 end = inner_end;
@@ -758,6 +765,23 @@ fn skip_keyword(pairs: Pairs<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> 
                 | Rule::kw_where
         )
     })
+}
+
+/// The offset after the whitespace and `//` comments from `at`, no further than `end`.
+fn skip_trivia(text: &str, mut at: usize, end: usize) -> usize {
+    let bytes = text.as_bytes();
+    while at < end {
+        match bytes[at] {
+            b' ' | b'\t' | b'\n' | b'\r' => at += 1,
+            b'/' if bytes.get(at + 1) == Some(&b'/') => {
+                while at < end && bytes[at] != b'\n' && bytes[at] != b'\r' {
+                    at += 1;
+                }
+            }
+            _ => break,
+        }
+    }
+    at
 }
 
 /// Whether `text` is only whitespace and `//` comments. A comment ends at a line feed or a
