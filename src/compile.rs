@@ -115,7 +115,6 @@ fn disabled_patterns(
     {
         let span = header
             .attrs
-            .0
             .iter()
             .find(|a| &*a.name == "disable")
             .and_then(|a| a.span)

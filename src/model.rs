@@ -226,13 +226,38 @@ pub enum AttrValue {
     List(Vec<AttrValue>),
 }
 
-/// The attributes of a declaration: those written, then the defaults of the others.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct Attributes(pub Vec<Attr>);
+/// The attributes of a declaration: those written, then the defaults of the others. The
+/// defaults are the kind's, shared by every declaration of the kind (a large model does not
+/// copy them into each of its thousands of elements).
+#[derive(Clone, Debug, Default)]
+pub struct Attributes {
+    /// Those written, in source order.
+    written: Vec<Attr>,
+    /// Every default of the kind, in schema order; those also written do not count.
+    defaults: Arc<[Attr]>,
+}
 
 impl Attributes {
+    pub fn new(written: Vec<Attr>, defaults: Arc<[Attr]>) -> Attributes {
+        Attributes { written, defaults }
+    }
+
+    /// Every attribute: those written, then the defaults of the others.
+    pub fn iter(&self) -> impl Iterator<Item = &Attr> {
+        let written = &self.written;
+        written.iter().chain(
+            self.defaults
+                .iter()
+                .filter(move |d| !written.iter().any(|w| w.name == d.name)),
+        )
+    }
+
     pub fn get(&self, name: &str) -> Option<&AttrValue> {
-        self.0.iter().find(|a| &*a.name == name).map(|a| &a.value)
+        self.written
+            .iter()
+            .chain(self.defaults.iter())
+            .find(|a| &*a.name == name)
+            .map(|a| &a.value)
     }
 
     /// A string attribute's value.
@@ -277,6 +302,13 @@ impl Attributes {
             Some(AttrValue::Bool(b)) => Some(*b),
             _ => None,
         }
+    }
+}
+
+/// Serialised as the list [`Attributes::iter`] gives.
+impl Serialize for Attributes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
     }
 }
 

@@ -55,11 +55,14 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit) {
         let attrs = values::attributes(r, schema, &attributes, name);
         r.model.boundaries[id.index()].attrs = attrs;
     }
+    // One schema for every flow.
+    let flow_schema = core_schema(r, "flow");
+    let flow_schema = flow_schema.as_ref();
     for (file, _) in files(unit) {
         for item in &file.items {
             match item {
-                Item::Flow(decl) => flow(r, decl),
-                Item::Boundary(decl) => nested_flows(r, decl),
+                Item::Flow(decl) => flow(r, decl, flow_schema),
+                Item::Boundary(decl) => nested_flows(r, decl, flow_schema),
                 _ => {}
             }
         }
@@ -414,11 +417,11 @@ fn keyword_role(r: &mut Resolver, keyword: &ast::Ident) -> Option<RoleId> {
     None
 }
 
-fn nested_flows(r: &mut Resolver, decl: &ast::BoundaryDecl) {
+fn nested_flows(r: &mut Resolver, decl: &ast::BoundaryDecl, schema: Option<&Schema>) {
     for member in &decl.members {
         match member {
-            Member::Flow(flow_decl) => flow(r, flow_decl),
-            Member::Boundary(inner) => nested_flows(r, inner),
+            Member::Flow(flow_decl) => flow(r, flow_decl, schema),
+            Member::Boundary(inner) => nested_flows(r, inner, schema),
             _ => {}
         }
     }
@@ -463,13 +466,14 @@ fn endpoint(r: &mut Resolver, name: &ast::Ident) -> Option<ElementId> {
     }
 }
 
-fn flow(r: &mut Resolver, decl: &ast::FlowDecl) {
+/// A flow; `schema` is core's flow schema (`None` when core is broken).
+fn flow(r: &mut Resolver, decl: &ast::FlowDecl, schema: Option<&Schema>) {
     let source = endpoint(r, &decl.source);
     let target = endpoint(r, &decl.target);
-    let Some(schema) = core_schema(r, "flow") else {
+    let Some(schema) = schema else {
         return;
     };
-    let attrs = values::attributes(r, &schema, &decl.block.attributes, &decl.source);
+    let attrs = values::attributes(r, schema, &decl.block.attributes, &decl.source);
     if let (Some(source), Some(target)) = (source, target) {
         r.model.flows.push(Flow {
             source,

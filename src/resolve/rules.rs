@@ -295,7 +295,6 @@ fn accept(r: &mut Resolver, decl: &ast::AcceptDecl) {
         let today = r.options.today.to_string();
         if *until < today {
             let span = attrs
-                .0
                 .iter()
                 .find(|a| &*a.name == "until")
                 .and_then(|a| a.span)

@@ -22,6 +22,8 @@ pub(super) struct Schema {
     pub kind: String,
     pub attrs: Vec<AttrSchema>,
     pub required: Vec<String>,
+    /// The defaults, as attributes every declaration of the kind shares.
+    pub defaults: Arc<[Attr]>,
 }
 
 impl Schema {
@@ -41,10 +43,21 @@ impl Schema {
                 }
             }
         }
+        let defaults = attrs
+            .iter()
+            .filter_map(|attr| {
+                attr.default.as_ref().map(|default| Attr {
+                    name: Arc::clone(&attr.name),
+                    value: default.clone(),
+                    span: None,
+                })
+            })
+            .collect();
         Schema {
             kind: kind.name.clone(),
             attrs,
             required: kind.required.clone(),
+            defaults,
         }
     }
 }
@@ -144,18 +157,7 @@ pub(super) fn attributes(
             );
         }
     }
-    for attr in &schema.attrs {
-        if let Some(default) = &attr.default
-            && !out.iter().any(|a| a.name == attr.name)
-        {
-            out.push(Attr {
-                name: attr.name.clone(),
-                value: default.clone(),
-                span: None,
-            });
-        }
-    }
-    Attributes(out)
+    Attributes::new(out, Arc::clone(&schema.defaults))
 }
 
 /// Types the values written after `key` as `ty`. `siblings` are the other attribute names of

@@ -68,7 +68,6 @@ pub struct Hit {
 
 fn attr_span(attrs: &Attributes, name: &str, fallback: Span) -> Span {
     attrs
-        .0
         .iter()
         .find(|a| &*a.name == name)
         .and_then(|a| a.span)
