@@ -69,3 +69,7 @@ small, big = r.get("threatflow check 100000 elements"), r.get("threatflow check 
 if small and big:
     print(f"10x the elements (100,000 -> 1,000,000): {big[0] / max(small[0], 0.001):.1f}x the time")
 PY
+
+# Parsing speed of .flow source (the same generated models), in process.
+echo
+cargo bench --quiet --bench parse 2>/dev/null | grep '^parse'

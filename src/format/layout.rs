@@ -14,7 +14,7 @@ pub fn items(p: &mut Printer, items: &[Item]) {
             }
             Item::Use(d) => {
                 let target = match &d.target {
-                    UseTarget::Module(m) => m.name.clone(),
+                    UseTarget::Module(m) => m.name.to_string(),
                     UseTarget::Path(path) => quote(&path.value),
                 };
                 p.line(
@@ -199,7 +199,7 @@ fn kind(p: &mut Printer, d: &KindDecl) {
 
 fn term(t: &Term) -> String {
     if t.args.is_empty() {
-        t.name.name.clone()
+        t.name.name.to_string()
     } else {
         let args: Vec<String> = t.args.iter().map(term).collect();
         format!("{}({})", t.name.name, args.join(", "))

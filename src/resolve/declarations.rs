@@ -91,7 +91,7 @@ fn classification(r: &mut Resolver, decl: &ast::ClassificationDecl) {
     let attrs = values::attributes(r, &schema, &decl.block.attributes, &decl.name);
     let id = ClassificationId(r.model.classifications.len() as u32);
     r.model.classifications.push(Classification {
-        name: decl.name.name.clone(),
+        name: decl.name.name.to_string(),
         doc: decl.doc.as_ref().map(|d| d.value.clone()),
         attrs,
         span: decl.name.span,
@@ -105,7 +105,7 @@ fn data(r: &mut Resolver, decl: &ast::DataDecl) {
     }
     let class = match r
         .names
-        .get(&decl.classification.name)
+        .get(decl.classification.name.as_str())
         .map(|(e, s)| (*e, *s))
     {
         Some((Entity::Classification(id), _)) => Some(id),
@@ -149,7 +149,7 @@ fn data(r: &mut Resolver, decl: &ast::DataDecl) {
     };
     let id = DataId(r.model.data.len() as u32);
     r.model.data.push(DataItem {
-        name: decl.name.name.clone(),
+        name: decl.name.name.to_string(),
         classification,
         doc: decl.doc.as_ref().map(|d| d.value.clone()),
         attrs,
@@ -160,7 +160,7 @@ fn data(r: &mut Resolver, decl: &ast::DataDecl) {
 
 /// Looks up a kind by name, with "did you mean" when it is unknown.
 fn kind_named(r: &mut Resolver, name: &ast::Ident) -> Option<KindId> {
-    if let Some(id) = r.kinds.get(&name.name) {
+    if let Some(id) = r.kinds.get(name.name.as_str()) {
         return Some(*id);
     }
     let known: Vec<String> = r.kinds.keys().cloned().collect();
@@ -214,7 +214,7 @@ fn boundary<'a>(
     let mut attributes = Vec::new();
     if declared && let Some(kind) = kind {
         r.model.boundaries.push(Boundary {
-            name: decl.name.name.clone(),
+            name: decl.name.name.to_string(),
             kind,
             label: decl.label.as_ref().map(|l| l.value.clone()),
             parent,
@@ -251,7 +251,7 @@ fn element_as_attribute(
     kind: Option<KindId>,
 ) -> Option<ast::Attribute> {
     let bare = decl.kind.is_none() && decl.label.is_none() && decl.block.span.is_none();
-    let is_role = r.roles.contains_key(&decl.keyword.name);
+    let is_role = r.roles.contains_key(decl.keyword.name.as_str());
     let is_attr = kind.is_some_and(|k| {
         Schema::of(r.model.kind(k), true)
             .attrs
@@ -261,7 +261,7 @@ fn element_as_attribute(
     (bare && !is_role && is_attr).then(|| ast::Attribute {
         key: decl.keyword.clone(),
         values: vec![ast::Value {
-            kind: ast::ValueKind::Ident(decl.name.name.clone()),
+            kind: ast::ValueKind::Ident(decl.name.name.to_string()),
             span: decl.name.span,
         }],
         span: decl.span,
@@ -281,7 +281,7 @@ fn element<'a>(
     // Without a kind, an element has the generic kind named after its role; the keyword then
     // stands for the kind in messages.
     let kind_name = decl.kind.clone().unwrap_or_else(|| ast::Ident {
-        name: r.model.role(role).name.clone(),
+        name: r.model.role(role).name.as_str().into(),
         span: decl.keyword.span,
     });
     let kind = match &decl.kind {
@@ -363,8 +363,8 @@ fn element<'a>(
     }
     let id = ElementId(r.model.elements.len() as u32);
     r.model.elements.push(Element {
-        name: decl.name.name.clone(),
-        keyword: decl.keyword.name.clone(),
+        name: decl.name.name.to_string(),
+        keyword: decl.keyword.name.to_string(),
         role,
         kind,
         label: decl.label.as_ref().map(|l| l.value.clone()),
@@ -378,7 +378,7 @@ fn element<'a>(
 
 /// The role an element keyword (a role name or alias) declares.
 fn keyword_role(r: &mut Resolver, keyword: &ast::Ident) -> Option<RoleId> {
-    if let Some(role) = r.roles.get(&keyword.name)
+    if let Some(role) = r.roles.get(keyword.name.as_str())
         && !r.model.role(*role).structural
     {
         return Some(*role);
@@ -428,7 +428,7 @@ fn nested_flows(r: &mut Resolver, decl: &ast::BoundaryDecl, schema: Option<&Sche
 }
 
 fn endpoint(r: &mut Resolver, name: &ast::Ident) -> Option<ElementId> {
-    match r.names.get(&name.name).map(|(e, s)| (*e, *s)) {
+    match r.names.get(name.name.as_str()).map(|(e, s)| (*e, *s)) {
         Some((Entity::Element(id), _)) => Some(id),
         Some((Entity::Broken, _)) => None,
         Some((other, declared)) => {

@@ -95,7 +95,7 @@ impl Resolver {
 
     /// Declares a model-level name; reports a duplicate and returns false if it is taken.
     fn declare(&mut self, name: &crate::syntax::ast::Ident, entity: Entity) -> bool {
-        if let Some((previous, first)) = self.names.get(&name.name) {
+        if let Some((previous, first)) = self.names.get(name.name.as_str()) {
             let what = previous.describe();
             let first = *first;
             self.report(
@@ -106,7 +106,8 @@ impl Resolver {
             );
             return false;
         }
-        self.names.insert(name.name.clone(), (entity, name.span));
+        self.names
+            .insert(name.name.to_string(), (entity, name.span));
         true
     }
 

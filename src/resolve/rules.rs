@@ -59,7 +59,7 @@ fn header(r: &mut Resolver, unit: &Unit) {
     };
     let schema = Schema::of(r.model.kind(kind), false);
     let name = ast::Ident {
-        name: decl.name.value.clone(),
+        name: decl.name.value.as_str().into(),
         span: decl.name.span,
     };
     let attrs = values::attributes(r, &schema, &decl.block.attributes, &name);
@@ -94,7 +94,7 @@ fn rule(r: &mut Resolver, decl: &ast::RuleDecl) {
             .with_help("rule ids are a prefix in capitals, a dash and a number, such as ORD-001"),
         );
     }
-    if let Some(previous) = r.rules.get(&decl.id.name) {
+    if let Some(previous) = r.rules.get(decl.id.name.as_str()) {
         let first = r.model.rules[previous.index()].span;
         r.duplicate_definition("rule", &decl.id, first);
         return;
@@ -113,7 +113,7 @@ fn rule(r: &mut Resolver, decl: &ast::RuleDecl) {
                 }
                 seen_for = Some(*span);
                 if let Some(selected) = rule_subject(r, role) {
-                    subject = Some((selected, var.name.clone()));
+                    subject = Some((selected, var.name.to_string()));
                 }
             }
             RuleItem::Where { expr, span } => {
@@ -154,7 +154,7 @@ fn rule(r: &mut Resolver, decl: &ast::RuleDecl) {
     };
     let index = RuleIndex(r.model.rules.len() as u32);
     r.model.rules.push(Rule {
-        id: decl.id.name.clone(),
+        id: decl.id.name.to_string(),
         title: decl.title.value.clone(),
         subject,
         var,
@@ -163,7 +163,7 @@ fn rule(r: &mut Resolver, decl: &ast::RuleDecl) {
         attrs,
         span: decl.id.span,
     });
-    r.rules.insert(decl.id.name.clone(), index);
+    r.rules.insert(decl.id.name.to_string(), index);
 }
 
 /// What `for NAME v` ranges over: `element`, `flow`, an element role (or alias) or a kind.
@@ -173,12 +173,12 @@ fn rule_subject(r: &mut Resolver, name: &ast::Ident) -> Option<Subject> {
         "flow" => return Some(Subject::Flows),
         _ => {}
     }
-    if let Some(role) = r.roles.get(&name.name)
+    if let Some(role) = r.roles.get(name.name.as_str())
         && !r.model.role(*role).structural
     {
         return Some(Subject::Role(*role));
     }
-    if let Some(kind) = r.kinds.get(&name.name)
+    if let Some(kind) = r.kinds.get(name.name.as_str())
         && !r.model.role(r.model.kind(*kind).role).structural
     {
         return Some(Subject::Kind(*kind));
@@ -252,7 +252,7 @@ fn accept(r: &mut Resolver, decl: &ast::AcceptDecl) {
                 )),
         );
     }
-    let target = match r.names.get(&decl.target.name).map(|(e, _)| *e) {
+    let target = match r.names.get(decl.target.name.as_str()).map(|(e, _)| *e) {
         None if decl.target.name == "all" => Some(AcceptTarget::All),
         Some(Entity::Element(id)) => Some(AcceptTarget::Element(id)),
         Some(Entity::Boundary(id)) => Some(AcceptTarget::Boundary(id)),

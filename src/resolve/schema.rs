@@ -88,7 +88,7 @@ fn unknown_property(r: &mut Resolver, attribute: &ast::Attribute, known: &[&str]
 fn role_decl(r: &mut Resolver, decl: &ast::RoleDecl) {
     let id = RoleId(r.model.roles.len() as u32);
     let mut role = Role {
-        name: decl.name.name.clone(),
+        name: decl.name.name.to_string(),
         doc: decl.doc.as_ref().map(|d| d.value.clone()),
         aliases: Vec::new(),
         structural: false,
@@ -124,13 +124,13 @@ fn role_decl(r: &mut Resolver, decl: &ast::RoleDecl) {
 }
 
 fn capability_decl(r: &mut Resolver, decl: &ast::CapabilityDecl) {
-    if let Some(previous) = r.capabilities.get(&decl.name.name) {
+    if let Some(previous) = r.capabilities.get(decl.name.name.as_str()) {
         let first = r.model.capabilities[previous.index()].span;
         r.duplicate_definition("capability", &decl.name, first);
         return;
     }
     let mut capability = Capability {
-        name: decl.name.name.clone(),
+        name: decl.name.name.to_string(),
         doc: decl.doc.as_ref().map(|d| d.value.clone()),
         options: Vec::new(),
         span: decl.name.span,
@@ -152,7 +152,7 @@ pub(super) fn role_named(
     name: &ast::Ident,
     structural_ok: bool,
 ) -> Option<RoleId> {
-    if let Some(id) = r.roles.get(&name.name) {
+    if let Some(id) = r.roles.get(name.name.as_str()) {
         return Some(*id);
     }
     let candidates: Vec<String> = r
@@ -176,16 +176,16 @@ pub(super) fn role_named(
 }
 
 fn declare_kind(r: &mut Resolver, decl: &ast::KindDecl) -> Option<KindId> {
-    if let Some(previous) = r.kinds.get(&decl.name.name) {
+    if let Some(previous) = r.kinds.get(decl.name.name.as_str()) {
         let first = r.model.kind(*previous).span;
         r.duplicate_definition("kind", &decl.name, first);
         return None;
     }
     let role = role_named(r, &decl.role, true)?;
     let id = KindId(r.model.kinds.len() as u32);
-    r.kinds.insert(decl.name.name.clone(), id);
+    r.kinds.insert(decl.name.name.to_string(), id);
     r.model.kinds.push(Kind {
-        name: decl.name.name.clone(),
+        name: decl.name.name.to_string(),
         role,
         doc: decl.doc.as_ref().map(|d| d.value.clone()),
         resources: Vec::new(),
@@ -310,7 +310,7 @@ fn supports(r: &mut Resolver, property: &ast::Attribute) -> Vec<Support> {
         let (name, args) = match &value.kind {
             ValueKind::Ident(name) => (
                 ast::Ident {
-                    name: name.clone(),
+                    name: name.as_str().into(),
                     span: value.span,
                 },
                 &[][..],
@@ -331,7 +331,7 @@ fn supports(r: &mut Resolver, property: &ast::Attribute) -> Vec<Support> {
                 continue;
             }
         };
-        let Some(&id) = r.capabilities.get(&name.name) else {
+        let Some(&id) = r.capabilities.get(name.name.as_str()) else {
             let known: Vec<String> = r.capabilities.keys().cloned().collect();
             r.report(
                 Diagnostic::error(
@@ -481,7 +481,7 @@ fn attr_type(r: &mut Resolver, term: &ast::Term) -> Option<AttrType> {
                     }
                 };
                 variants.push(Variant {
-                    name: arg.name.name.clone(),
+                    name: arg.name.name.to_string(),
                     payload,
                 });
             }

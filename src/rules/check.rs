@@ -154,7 +154,7 @@ impl<'m> Checker<'m> {
         let attributes = types::attributes(self.model, ty);
         if let Some((_, attr_ty)) = attributes.iter().find(|(n, _)| *n == name.name) {
             return Some((
-                Expr::Attr(Box::new(base), name.name.clone()),
+                Expr::Attr(Box::new(base), name.name.to_string()),
                 attr_ty.clone(),
             ));
         }
@@ -226,7 +226,7 @@ impl<'m> Checker<'m> {
                     );
                     return None;
                 };
-                self.scope.push((param.name.clone(), (**item).clone()));
+                self.scope.push((param.name.to_string(), (**item).clone()));
                 let slot = self.scope.len() - 1;
                 let checked = self.expr(body);
                 self.scope.pop();
@@ -365,7 +365,9 @@ impl<'m> Checker<'m> {
         let (name, option, option_span) = match &arg.kind {
             ExprKind::Name(name) => (name.clone(), None, arg.span),
             ExprKind::Call { name, args } if args.len() == 1 => match &args[0].kind {
-                ExprKind::Name(option) => (name.name.clone(), Some(option.clone()), args[0].span),
+                ExprKind::Name(option) => {
+                    (name.name.to_string(), Some(option.clone()), args[0].span)
+                }
                 _ => (String::new(), None, arg.span),
             },
             _ => (String::new(), None, arg.span),

@@ -4,6 +4,7 @@
 //! values are not typed (that is `resolve`'s job). The formatter prints it back.
 
 use crate::span::Span;
+use compact_str::CompactString;
 
 /// A parsed file: its declarations in source order.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13,7 +14,8 @@ pub struct File {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ident {
-    pub name: String,
+    /// Inline up to 24 bytes: most names never allocate.
+    pub name: CompactString,
     pub span: Span,
 }
 

@@ -15,6 +15,7 @@
 use super::MAX_EXPRESSION_OPERATORS;
 use super::ast::*;
 use crate::span::{FileId, Span};
+use compact_str::CompactString;
 
 /// Parses well-formed text; `None` when the text needs the reference parser.
 pub fn parse(file: FileId, text: &str) -> Option<File> {
@@ -156,7 +157,7 @@ impl<'t> Parser<'t> {
         let start = self.pos;
         self.pos = end;
         Ident {
-            name: self.text[start..end].to_string(),
+            name: CompactString::from(&self.text[start..end]),
             span: self.span(start, end),
         }
     }
@@ -795,7 +796,7 @@ impl<'t> Parser<'t> {
             });
         }
         Ok(Value {
-            kind: ValueKind::Ident(name.name),
+            kind: ValueKind::Ident(name.name.into_string()),
             span: name.span,
         })
     }
@@ -1075,7 +1076,7 @@ impl<'t> Parser<'t> {
                 }
                 self.pos = after_name;
                 Ok(Expr {
-                    kind: ExprKind::Name(name.name),
+                    kind: ExprKind::Name(name.name.into_string()),
                     span: name.span,
                 })
             }

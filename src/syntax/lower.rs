@@ -120,7 +120,7 @@ impl Lowerer<'_> {
 
     fn ident(&self, pair: Pair<Rule>) -> Ident {
         Ident {
-            name: pair.as_str().to_string(),
+            name: pair.as_str().into(),
             span: self.span(&pair),
         }
     }
