@@ -151,6 +151,12 @@ fn control_characters(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic
     // Byte-wise: C0 controls and DEL are single bytes, C1 controls (U+0080 to U+009F) are
     // 0xC2 followed by 0x80 to 0x9F; no other character's encoding contains those sequences.
     let bytes = text.as_bytes();
+    // A quick look first (a loop the compiler vectorises): most files have no such byte.
+    let suspect =
+        |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n')) || b == 0x7f || b == 0xc2;
+    if !bytes.iter().any(|&b| suspect(b)) {
+        return;
+    }
     let found = bytes.iter().enumerate().filter_map(|(i, &b)| {
         let control = (b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n'))
             || b == 0x7f
