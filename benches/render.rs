@@ -47,7 +47,7 @@ fn time(label: &str, runs: usize, mut render: impl FnMut() -> String) {
     );
 }
 
-fn scene_of(view: &ReportView) -> Scene<'_> {
+fn scene_of<'a>(view: &'a ReportView<'a>) -> Scene<'a> {
     Scene::new(view, DiagramOptions::default()).unwrap()
 }
 

@@ -9,7 +9,7 @@ use std::process::Command;
 use threatflow::report::{ReportView, diff};
 use threatflow::rules::severity::Severity;
 
-fn view(name: &str) -> ReportView {
+fn compiled(name: &str) -> threatflow::Compilation {
     let base = support::repo_root().join("tests/diff");
     let compilation = support::compile_file(&base, &base.join(name));
     assert!(
@@ -17,7 +17,7 @@ fn view(name: &str) -> ReportView {
         "{name}: {:?}",
         compilation.diagnostics
     );
-    ReportView::new(&compilation)
+    compilation
 }
 
 fn ids(findings: &[threatflow::findings::Finding]) -> Vec<&str> {
@@ -26,7 +26,8 @@ fn ids(findings: &[threatflow::findings::Finding]) -> Vec<&str> {
 
 #[test]
 fn a_change_adds_resolves_and_changes_findings() {
-    let (base, head) = (view("base.flow"), view("head.flow"));
+    let (before, after) = (compiled("base.flow"), compiled("head.flow"));
+    let (base, head) = (ReportView::new(&before), ReportView::new(&after));
     let changes = diff::compare(&base, &head);
     let added = ids(&changes.findings_added);
     assert!(added.contains(&"SVL-001@prod/audit"), "{added:?}");

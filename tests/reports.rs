@@ -160,7 +160,8 @@ fn the_json_report_follows_its_schema() {
         .copied()
         .chain(["tests/reports/hostile.flow"])
     {
-        let view = ReportView::new(&compile(example));
+        let compilation = compile(example);
+        let view = ReportView::new(&compilation);
         let report: serde_json::Value = serde_json::from_str(&json::render(&view)).unwrap();
         let errors: Vec<String> = validator
             .iter_errors(&report)
@@ -280,7 +281,8 @@ fn mermaid_passes_mermaids_parser() {
         .copied()
         .chain(["tests/reports/hostile.flow"])
     {
-        let view = ReportView::new(&compile(example));
+        let compilation = compile(example);
+        let view = ReportView::new(&compilation);
         let text = diagram::mermaid::render(&Scene::new(&view, DiagramOptions::default()).unwrap());
         if let Err(error) = mermaid_parses(&checker, &text) {
             panic!("{example}: mermaid rejects the diagram: {error}\n{text}");

@@ -64,7 +64,8 @@ pub fn report(
         // Streamed: the JSON of a large model is never held as one string.
         ReportFormat::Json => {
             let status = output::emit_with(out, |w| json::write(&view, w));
-            super::release_at_exit((view, compilation));
+            super::release_at_exit(view);
+            super::release_at_exit(compilation);
             return status;
         }
         ReportFormat::Sarif => Ok(sarif::render(&view, &compilation.rules)),
@@ -90,7 +91,8 @@ pub fn report(
             EXIT_ERRORS
         }
     };
-    super::release_at_exit((view, compilation));
+    super::release_at_exit(view);
+    super::release_at_exit(compilation);
     status
 }
 

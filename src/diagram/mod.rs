@@ -31,7 +31,7 @@ pub struct Group {
 /// What a diagram shows: the top-level elements and boundaries, and the flows between drawn
 /// elements.
 pub struct Scene<'v> {
-    pub view: &'v ReportView,
+    pub view: &'v ReportView<'v>,
     pub options: DiagramOptions,
     pub elements: Vec<usize>,
     pub groups: Vec<Group>,
@@ -43,7 +43,7 @@ pub struct Scene<'v> {
 
 impl<'v> Scene<'v> {
     /// Builds the scene; `Err` names the boundary that does not exist.
-    pub fn new(view: &'v ReportView, options: DiagramOptions) -> Result<Scene<'v>, String> {
+    pub fn new(view: &'v ReportView<'v>, options: DiagramOptions) -> Result<Scene<'v>, String> {
         let root = match &options.boundary {
             Some(name) => match view.boundaries.iter().position(|b| &b.id == name) {
                 Some(index) => Some(index),

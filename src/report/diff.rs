@@ -52,7 +52,7 @@ impl Diff {
     }
 }
 
-fn open(view: &ReportView) -> BTreeMap<&str, &Finding> {
+fn open<'v>(view: &ReportView<'v>) -> BTreeMap<&'v str, &'v Finding> {
     view.findings
         .iter()
         .filter(|f| f.status != Status::Accepted)

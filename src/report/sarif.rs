@@ -116,7 +116,7 @@ fn location(at: &Location, name: &str, kind: &str) -> Value {
 /// The report of a model's rule findings.
 pub fn render(view: &ReportView, rules: &[CompiledRule]) -> String {
     let descriptors: Vec<Descriptor> = rules.iter().map(Descriptor::from).collect();
-    render_findings(&view.findings, &descriptors)
+    render_findings(view.findings, &descriptors)
 }
 
 /// Findings as one SARIF run, with the descriptors of the rules or checks they come from. A

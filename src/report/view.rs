@@ -13,8 +13,9 @@ use std::sync::Arc;
 /// The version of the JSON report's schema; raised when a field changes meaning or goes away.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// Borrows the compilation's findings (a large model's are not copied).
 #[derive(Clone, Debug, Serialize)]
-pub struct ReportView {
+pub struct ReportView<'c> {
     pub schema_version: u32,
     pub model: ModelInfo,
     pub summary: Summary,
@@ -22,7 +23,7 @@ pub struct ReportView {
     pub flows: Vec<FlowView>,
     pub boundaries: Vec<BoundaryView>,
     pub data: Vec<DataView>,
-    pub findings: Vec<Finding>,
+    pub findings: &'c [Finding],
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -133,9 +134,9 @@ pub const STRIDE: [&str; 6] = [
     "elevation_of_privilege",
 ];
 
-impl ReportView {
+impl<'c> ReportView<'c> {
     /// The view of a compilation without errors.
-    pub fn new(compilation: &Compilation) -> ReportView {
+    pub fn new(compilation: &'c Compilation) -> ReportView<'c> {
         let model = &compilation.model;
         let sources = &compilation.unit.sources;
         let graph = Graph::build(model);
@@ -297,7 +298,7 @@ impl ReportView {
             flows,
             boundaries,
             data,
-            findings: compilation.findings.clone(),
+            findings: &compilation.findings,
         }
     }
 }
