@@ -78,7 +78,10 @@ pub fn run(
     let mut all_findings: Vec<Finding> = Vec::new();
     let mut failed = false;
     let mut over_threshold = false;
-    for path in paths {
+    for (index, path) in paths.iter().enumerate() {
+        // The last model's memory is let go at exit rather than freed piece by piece; the
+        // others are freed, so checking hundreds of models does not accumulate them.
+        let last = index + 1 == paths.len();
         let (sources, diagnostics, findings) = match compile_path(path, disabled) {
             Ok(mut c) => {
                 let parts = (
@@ -86,7 +89,9 @@ pub fn run(
                     std::mem::take(&mut c.diagnostics),
                     std::mem::take(&mut c.findings),
                 );
-                super::release_at_exit(c);
+                if last {
+                    super::release_at_exit(c);
+                }
                 parts
             }
             Err(unreadable) => (unreadable.sources, vec![unreadable.diagnostic], Vec::new()),
@@ -119,11 +124,15 @@ pub fn run(
                 if written.and_then(|()| out.flush()).is_err() {
                     break;
                 }
-                super::release_at_exit(findings);
+                if last {
+                    super::release_at_exit(findings);
+                }
             }
             Format::Json => all_findings.extend(findings),
         }
-        super::release_at_exit(sources);
+        if last {
+            super::release_at_exit(sources);
+        }
     }
     if format == Format::Json {
         let document = JsonOutput {
