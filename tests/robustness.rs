@@ -131,3 +131,27 @@ fn mutated_templates_never_panic() {
     // The mutations exercise both outcomes.
     assert!(read > 0 && rejected > 0, "read {read}, rejected {rejected}");
 }
+
+#[test]
+fn a_recovered_line_with_braces_in_its_comment_is_read_in_one_pass() {
+    // Found by the `check` fuzz target: recovery took each `{` of a comment either as the start
+    // of a balanced group or as a plain character, so 40 of them cost 2^40 attempts. Recovery
+    // now skips comments whole; 5,000 braces are read in one pass.
+    let text = format!(
+        "model \"m\" {{ owner \"t\" }}\nboundary b {{\n  junk = x // {}\n  actor a\n}}\n",
+        "{".repeat(5_000)
+    );
+    let compilation =
+        support::compile_bytes(&support::repo_root(), "braces.flow", text.into_bytes());
+    let syntax: Vec<_> = compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == threatflow::diagnostic::Code::SyntaxError)
+        .collect();
+    assert_eq!(syntax.len(), 1, "{:?}", compilation.diagnostics);
+    assert!(
+        syntax[0].message.contains("found `=`"),
+        "{}",
+        syntax[0].message
+    );
+}
