@@ -254,9 +254,7 @@ impl<'t> Parser<'t> {
     // Declarations
 
     fn file(&mut self) -> Parse<File> {
-        // Room for a declaration per 32 bytes up front: growing the list of a large file by
-        // doubling copied it over and over. Capacity never written to is never touched.
-        let mut items = Vec::with_capacity(self.bytes.len() / 32);
+        let mut items = Vec::new();
         self.skip_trivia();
         while self.pos < self.bytes.len() {
             items.push(self.item()?);
