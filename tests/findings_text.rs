@@ -4,19 +4,7 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
 use threatflow::findings::reference;
-
-fn flow_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("readable directory") {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            flow_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "flow") {
-            out.push(path);
-        }
-    }
-}
 
 fn trimmed(text: &str) -> Vec<&str> {
     text.lines().map(str::trim_end).collect()
@@ -27,7 +15,7 @@ fn the_fast_path_prints_every_finding_as_ariadne_does() {
     let root = support::repo_root();
     let mut files = Vec::new();
     for dir in ["examples", "tests/fixtures", "tests/rules", "tests/drift"] {
-        flow_files(&root.join(dir), &mut files);
+        support::all_flow_files(&root.join(dir), &mut files);
     }
     files.sort();
     let (mut fast, mut reference_only) = (0, 0);

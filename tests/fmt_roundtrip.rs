@@ -5,22 +5,10 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use threatflow::diagnostic::Code;
 use threatflow::format::{FormatError, format};
 use threatflow::span::FileId;
-
-/// Every `.flow` file under `dir`, recursively.
-fn all_flow_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("readable directory") {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            all_flow_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "flow") {
-            out.push(path);
-        }
-    }
-}
 
 fn meaning(base: &Path, name: &str, bytes: Vec<u8>) -> (serde_json::Value, Vec<(String, String)>) {
     let compilation = support::compile_bytes(base, name, bytes);
@@ -39,10 +27,10 @@ fn meaning(base: &Path, name: &str, bytes: Vec<u8>) -> (serde_json::Value, Vec<(
 fn formatting_is_stable_and_keeps_the_meaning() {
     let root = support::repo_root();
     let mut files = Vec::new();
-    all_flow_files(&root.join("examples"), &mut files);
-    all_flow_files(&root.join("tests/fixtures"), &mut files);
-    all_flow_files(&root.join("tests/rules"), &mut files);
-    all_flow_files(&root.join("stdlib"), &mut files);
+    support::all_flow_files(&root.join("examples"), &mut files);
+    support::all_flow_files(&root.join("tests/fixtures"), &mut files);
+    support::all_flow_files(&root.join("tests/rules"), &mut files);
+    support::all_flow_files(&root.join("stdlib"), &mut files);
     files.sort();
     let mut formatted_count = 0;
     for path in &files {
@@ -92,8 +80,8 @@ fn formatting_is_stable_and_keeps_the_meaning() {
 fn examples_and_stdlib_are_formatted() {
     let root = support::repo_root();
     let mut files = Vec::new();
-    all_flow_files(&root.join("examples"), &mut files);
-    all_flow_files(&root.join("stdlib"), &mut files);
+    support::all_flow_files(&root.join("examples"), &mut files);
+    support::all_flow_files(&root.join("stdlib"), &mut files);
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         let formatted = format(FileId(0), &text).unwrap();

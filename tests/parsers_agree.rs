@@ -6,22 +6,11 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use support::mutate::{Lcg, mutate};
 use threatflow::span::FileId;
 use threatflow::syntax::reference;
 use threatflow::syntax::scan::scan;
-
-fn flow_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("readable directory") {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            flow_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "flow") {
-            out.push(path);
-        }
-    }
-}
 
 #[derive(Debug, PartialEq)]
 enum Outcome {
@@ -80,7 +69,7 @@ fn repository_files() -> Vec<(PathBuf, String)> {
     let root = support::repo_root();
     let mut files = Vec::new();
     for dir in ["examples", "stdlib", "tests", "docs"] {
-        flow_files(&root.join(dir), &mut files);
+        support::all_flow_files(&root.join(dir), &mut files);
     }
     files.sort();
     files

@@ -12,8 +12,8 @@
 //! The lexical pre-pass has run first: brackets are balanced and nested at most
 //! [`super::MAX_NESTING`] deep, so the recursion here is bounded.
 
-use super::MAX_EXPRESSION_OPERATORS;
 use super::ast::*;
+use super::{DECLARATION_KEYWORDS, MAX_EXPRESSION_OPERATORS};
 use crate::span::{FileId, Span};
 use compact_str::CompactString;
 
@@ -33,21 +33,6 @@ pub fn parse(file: FileId, text: &str) -> Option<File> {
 struct GiveUp;
 
 type Parse<T> = Result<T, GiveUp>;
-
-/// The words `element_decl` may not start with (the grammar's `keyword`).
-const DECLARATION_KEYWORDS: [&str; 11] = [
-    "model",
-    "use",
-    "role",
-    "capability",
-    "kind",
-    "classification",
-    "data",
-    "boundary",
-    "flow",
-    "rule",
-    "accept",
-];
 
 fn is_ident_start(byte: u8) -> bool {
     byte.is_ascii_alphabetic() || byte == b'_'

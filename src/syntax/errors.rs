@@ -1,25 +1,11 @@
 //! Turning pest's parse errors into located, readable diagnostics.
 
+use super::DECLARATION_KEYWORDS;
 use super::grammar::Rule;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::span::{FileId, Span};
 use pest::error::{Error, ErrorVariant, InputLocation};
 use std::sync::Mutex;
-
-/// The declaration keywords, for "did you mean" on a misspelt keyword.
-const KEYWORDS: &[&str] = &[
-    "model",
-    "use",
-    "role",
-    "capability",
-    "kind",
-    "classification",
-    "data",
-    "boundary",
-    "flow",
-    "rule",
-    "accept",
-];
 
 /// Runs `parse` with pest recording which tokens it expected where the parse failed.
 ///
@@ -68,7 +54,7 @@ pub fn from_pest(file: FileId, text: &str, offset: usize, error: &Error<Rule>) -
             // The tokens' type is not exported by pest; literal tokens display as themselves.
             let token = token.to_string();
             let is_range = token.chars().count() == 4 && token.contains("..");
-            let collapsed_keyword = keywords >= 3 && KEYWORDS.contains(&token.as_str());
+            let collapsed_keyword = keywords >= 3 && DECLARATION_KEYWORDS.contains(&token.as_str());
             let noise = token.trim().is_empty()
                 || matches!(token.as_str(), "//" | "_" | "BUILTIN_RULE")
                 || is_range
@@ -188,9 +174,9 @@ fn keyword_suggestion(text: &str, position: usize) -> Option<String> {
         .chars()
         .take_while(|c| c.is_alphanumeric() || *c == '_')
         .collect();
-    if KEYWORDS.contains(&first_word.as_str()) {
+    if DECLARATION_KEYWORDS.contains(&first_word.as_str()) {
         return None;
     }
-    crate::suggest::closest(&first_word, KEYWORDS.iter().copied())
+    crate::suggest::closest(&first_word, DECLARATION_KEYWORDS.iter().copied())
         .map(|keyword| format!("did you mean `{keyword}`?"))
 }

@@ -18,6 +18,22 @@ use crate::span::FileId;
 pub use lower::parse_placeholder;
 pub use scan::{Comment, MAX_NESTING};
 
+/// The words that start a declaration (the grammar's `keyword`): an element declaration may
+/// not start with one, and a misspelling of one gets a "did you mean".
+const DECLARATION_KEYWORDS: [&str; 11] = [
+    "model",
+    "use",
+    "role",
+    "capability",
+    "kind",
+    "classification",
+    "data",
+    "boundary",
+    "flow",
+    "rule",
+    "accept",
+];
+
 /// The most operators (`not`, `and`, `or`, comparisons, `.` accesses and `=>`) one expression
 /// may have, everything nested in it included. Together with [`MAX_NESTING`] this bounds the
 /// depth of every expression tree, so no expression can exhaust the stack of the parsers, the

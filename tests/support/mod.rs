@@ -62,6 +62,18 @@ pub fn compile_file(base: &Path, path: &Path) -> Compilation {
     compile_bytes(base, &name, bytes)
 }
 
+/// Every `.flow` file under `dir`, recursively, appended to `out`.
+pub fn all_flow_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("readable directory") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            all_flow_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "flow") {
+            out.push(path);
+        }
+    }
+}
+
 /// Every `.flow` file directly in `dir`, sorted.
 pub fn flow_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
