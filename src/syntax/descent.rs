@@ -323,14 +323,34 @@ impl<'t> Parser<'t> {
         self.skip_trivia();
         let name = self.ident()?;
         let mut end = self.pos;
-        self.skip_trivia();
-        let doc = self.optional_string()?;
-        if let Some(doc) = &doc {
-            end = doc.span.end as usize;
-        }
+        let doc = self.optional_text(&mut end)?;
         let block = self.optional_block(&mut end)?;
         self.pos = end;
         Ok((name, doc, block, self.span(start, end)))
+    }
+
+    /// `: dotted.name` if it comes next (after trivia); `end` moves past it.
+    fn optional_kind(&mut self, end: &mut usize) -> Parse<Option<Ident>> {
+        self.skip_trivia();
+        if !self.eat(":") {
+            return Ok(None);
+        }
+        self.skip_trivia();
+        let kind = self.dotted_name()?;
+        *end = self.pos;
+        self.skip_trivia();
+        Ok(Some(kind))
+    }
+
+    /// A string if one comes next (after trivia), such as a label or documentation; `end`
+    /// moves past it.
+    fn optional_text(&mut self, end: &mut usize) -> Parse<Option<Str>> {
+        self.skip_trivia();
+        let text = self.optional_string()?;
+        if let Some(text) = &text {
+            *end = text.span.end as usize;
+        }
+        Ok(text)
     }
 
     /// A block if one comes next; `end` moves past it.
@@ -381,11 +401,7 @@ impl<'t> Parser<'t> {
         self.skip_trivia();
         let role = self.ident()?;
         let mut end = self.pos;
-        self.skip_trivia();
-        let doc = self.optional_string()?;
-        if let Some(doc) = &doc {
-            end = doc.span.end as usize;
-        }
+        let doc = self.optional_text(&mut end)?;
         let mut kind = KindDecl {
             name,
             role,
@@ -440,10 +456,7 @@ impl<'t> Parser<'t> {
             default = Some(value);
             self.skip_trivia();
         }
-        let doc = self.optional_string()?;
-        if let Some(doc) = &doc {
-            end = doc.span.end as usize;
-        }
+        let doc = self.optional_text(&mut end)?;
         self.pos = end;
         Ok(AttrDecl {
             name,
@@ -495,11 +508,7 @@ impl<'t> Parser<'t> {
         self.skip_trivia();
         let classification = self.ident()?;
         let mut end = self.pos;
-        self.skip_trivia();
-        let doc = self.optional_string()?;
-        if let Some(doc) = &doc {
-            end = doc.span.end as usize;
-        }
+        let doc = self.optional_text(&mut end)?;
         let block = self.optional_block(&mut end)?;
         self.pos = end;
         Ok(DataDecl {
@@ -516,19 +525,8 @@ impl<'t> Parser<'t> {
         self.skip_trivia();
         let name = self.ident()?;
         let mut end = self.pos;
-        self.skip_trivia();
-        let mut kind = None;
-        if self.eat(":") {
-            self.skip_trivia();
-            let dotted = self.dotted_name()?;
-            end = self.pos;
-            kind = Some(dotted);
-            self.skip_trivia();
-        }
-        let label = self.optional_string()?;
-        if let Some(label) = &label {
-            end = label.span.end as usize;
-        }
+        let kind = self.optional_kind(&mut end)?;
+        let label = self.optional_text(&mut end)?;
         let mut members = Vec::new();
         let mut block_span = None;
         if self.peek() == Some(b'{') {
@@ -581,19 +579,8 @@ impl<'t> Parser<'t> {
         }
         let name = self.ident()?;
         let mut end = self.pos;
-        self.skip_trivia();
-        let mut kind = None;
-        if self.eat(":") {
-            self.skip_trivia();
-            let dotted = self.dotted_name()?;
-            end = self.pos;
-            kind = Some(dotted);
-            self.skip_trivia();
-        }
-        let label = self.optional_string()?;
-        if let Some(label) = &label {
-            end = label.span.end as usize;
-        }
+        let kind = self.optional_kind(&mut end)?;
+        let label = self.optional_text(&mut end)?;
         let block = self.optional_block(&mut end)?;
         self.pos = end;
         Ok(Some(ElementDecl {
@@ -615,11 +602,7 @@ impl<'t> Parser<'t> {
         self.skip_trivia();
         let target = self.ident()?;
         let mut end = self.pos;
-        self.skip_trivia();
-        let label = self.optional_string()?;
-        if let Some(label) = &label {
-            end = label.span.end as usize;
-        }
+        let label = self.optional_text(&mut end)?;
         let block = self.optional_block(&mut end)?;
         self.pos = end;
         Ok(FlowDecl {
