@@ -7,7 +7,7 @@
 
 use crate::Compilation;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::findings::{Finding, Location, Status, apply_accepts, element_path, flow_paths};
+use crate::findings::{Finding, Location, Status, apply_accepts, element_paths, flow_paths};
 use crate::graph::{FlowIndex, Graph};
 use crate::model::*;
 use crate::rules::Item;
@@ -123,22 +123,23 @@ fn to_findings(
     keys: &[&str],
 ) -> Vec<Finding> {
     let model = graph.model;
-    let flow_paths = flow_paths(graph);
+    let element_paths = element_paths(graph);
+    let flow_paths = flow_paths(graph, &element_paths);
     let mut seen = HashSet::new();
     let mut findings = Vec::new();
     for drift in drifts {
         let check = checks::find(drift.check).expect("a known drift check");
         let (path, item, span) = match drift.subject {
             Subject::Element(e) => (
-                element_path(graph, e),
+                element_paths[e.index()].clone(),
                 Item::Element(e),
                 model.element(e).span,
             ),
             Subject::Access(principal, target) => (
                 format!(
                     "{}->{}",
-                    element_path(graph, principal),
-                    element_path(graph, target)
+                    element_paths[principal.index()],
+                    element_paths[target.index()]
                 ),
                 Item::Element(principal),
                 model.element(principal).span,

@@ -110,10 +110,10 @@ pub fn element_paths(graph: &Graph) -> Vec<String> {
 }
 
 /// The stable names of every flow: `source->target`, then `#label` (or `#2`, `#3`, … in
-/// declaration order) when several flows join the same two elements.
-pub fn flow_paths(graph: &Graph) -> Vec<String> {
+/// declaration order) when several flows join the same two elements. `paths` are the
+/// elements' paths, from [`element_paths`].
+pub fn flow_paths(graph: &Graph, paths: &[String]) -> Vec<String> {
     let model = graph.model;
-    let paths = element_paths(graph);
     let mut per_pair: BTreeMap<(ElementId, ElementId), usize> = BTreeMap::new();
     for flow in &model.flows {
         *per_pair.entry((flow.source, flow.target)).or_default() += 1;
@@ -153,8 +153,9 @@ pub fn from_hits(
     let model = graph.model;
     let shared =
         |paths: Vec<String>| -> Vec<Arc<str>> { paths.into_iter().map(Arc::from).collect() };
-    let flow_paths = shared(flow_paths(graph));
-    let element_paths = shared(element_paths(graph));
+    let element_path_text = element_paths(graph);
+    let flow_paths = shared(flow_paths(graph, &element_path_text));
+    let element_paths = shared(element_path_text);
     let rule_ids: Vec<Arc<str>> = rules.iter().map(|r| Arc::from(r.id.as_str())).collect();
     let titles: Vec<Arc<str>> = rules.iter().map(|r| Arc::from(r.title.as_str())).collect();
     let path_of = |item: Item| match item {

@@ -140,7 +140,8 @@ impl<'c> ReportView<'c> {
         let model = &compilation.model;
         let sources = &compilation.unit.sources;
         let graph = Graph::build(model);
-        let flow_ids = findings::flow_paths(&graph);
+        let element_paths = findings::element_paths(&graph);
+        let flow_ids = findings::flow_paths(&graph, &element_paths);
         let data_name = |d: &DataId| model.data[d.index()].name.clone();
         let boundary_names = |chain: &[BoundaryId]| -> Vec<String> {
             chain
@@ -177,7 +178,7 @@ impl<'c> ReportView<'c> {
                 ElementView {
                     id: e.name.clone(),
                     name: e.name.clone(),
-                    path: findings::element_path(&graph, ElementId(i as u32)),
+                    path: element_paths[i].clone(),
                     findings: std::mem::take(&mut own[i]),
                     label: e.label.clone().unwrap_or_else(|| e.name.clone()),
                     kind: kind.name.clone(),
