@@ -13,6 +13,7 @@
 //! [`super::MAX_NESTING`] deep, so the recursion here is bounded.
 
 use super::ast::*;
+use super::scan::trivia_end;
 use super::{DECLARATION_KEYWORDS, MAX_EXPRESSION_OPERATORS};
 use crate::span::{FileId, Span};
 use compact_str::CompactString;
@@ -88,22 +89,7 @@ impl<'t> Parser<'t> {
 
     /// The grammar's implicit `WHITESPACE | COMMENT` between the parts of a normal rule.
     fn skip_trivia(&mut self) {
-        while let Some(byte) = self.peek() {
-            match byte {
-                b' ' | b'\t' | b'\n' | b'\r' => self.pos += 1,
-                b'/' if self.peek_at(self.pos + 1) == Some(b'/') => self.skip_comment(),
-                _ => break,
-            }
-        }
-    }
-
-    fn skip_comment(&mut self) {
-        while let Some(byte) = self.peek() {
-            if byte == b'\n' || byte == b'\r' {
-                break;
-            }
-            self.pos += 1;
-        }
+        self.pos = trivia_end(self.bytes, self.pos, self.bytes.len());
     }
 
     fn skip_hspace(&mut self) -> bool {

@@ -8,6 +8,7 @@ use super::MAX_EXPRESSION_OPERATORS;
 use super::ast::*;
 use super::errors;
 use super::grammar::{FlowParser, Rule};
+use super::scan::trivia_end;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::span::{FileId, Span};
 use pest::Parser;
@@ -81,7 +82,7 @@ impl Lowerer<'_> {
             let mut inner_end = self.span(&last).end as usize - self.offset;
             let mut at = inner_end;
             loop {
-                at = skip_trivia(self.text, at, end);
+                at = trivia_end(self.text.as_bytes(), at, end);
                 if at < end && self.text.as_bytes()[at] == b')' {
                     at += 1;
                     inner_end = at;
@@ -89,7 +90,7 @@ impl Lowerer<'_> {
                     break;
                 }
             }
-            if inner_end < end && is_trivia(&self.text[inner_end..end]) {
+            if inner_end < end && trivia_end(self.text.as_bytes(), inner_end, end) == end {
                 end = inner_end;
             }
         }
@@ -764,32 +765,6 @@ fn skip_keyword(pairs: Pairs<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> 
                 | Rule::kw_for
                 | Rule::kw_where
         )
-    })
-}
-
-/// The offset after the whitespace and `//` comments from `at`, no further than `end`.
-fn skip_trivia(text: &str, mut at: usize, end: usize) -> usize {
-    let bytes = text.as_bytes();
-    while at < end {
-        match bytes[at] {
-            b' ' | b'\t' | b'\n' | b'\r' => at += 1,
-            b'/' if bytes.get(at + 1) == Some(&b'/') => {
-                while at < end && bytes[at] != b'\n' && bytes[at] != b'\r' {
-                    at += 1;
-                }
-            }
-            _ => break,
-        }
-    }
-    at
-}
-
-/// Whether `text` is only whitespace and `//` comments. A comment ends at a line feed or a
-/// carriage return, as the grammar's `NEWLINE` does.
-fn is_trivia(text: &str) -> bool {
-    text.split(['\n', '\r']).all(|line| {
-        let line = line.trim();
-        line.is_empty() || line.starts_with("//")
     })
 }
 

@@ -180,6 +180,19 @@ fn control_characters(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic
     }
 }
 
+/// The offset after the whitespace and `//` comments from `at` (the grammar's implicit
+/// `WHITESPACE | COMMENT`), no further than `to`. Both parsers skip trivia with it.
+pub(super) fn trivia_end(bytes: &[u8], mut at: usize, to: usize) -> usize {
+    while at < to {
+        match bytes[at] {
+            b' ' | b'\t' | b'\n' | b'\r' => at += 1,
+            b'/' if bytes.get(at + 1) == Some(&b'/') => at = comment_end(bytes, at).min(to),
+            _ => break,
+        }
+    }
+    at
+}
+
 /// Where the comment starting at `from` ends: at the first line feed or carriage return (the
 /// grammar's `NEWLINE`), or the end of the text. A comment must end exactly where the parsers
 /// end it, or brackets after a lone carriage return would escape the nesting check.
