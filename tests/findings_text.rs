@@ -22,10 +22,11 @@ fn the_fast_path_prints_every_finding_as_ariadne_does() {
     for path in files {
         let base = path.parent().unwrap();
         let compilation = support::compile_file(base, &path);
-        for finding in &compilation.findings {
-            let sources = &compilation.unit.sources;
-            let expected = reference::ariadne(finding, sources);
-            match reference::plain(finding, sources) {
+        let sources = &compilation.unit.sources;
+        let expected = reference::ariadne(&compilation.findings, sources);
+        let plain = reference::plain(&compilation.findings, sources);
+        for ((finding, expected), plain) in compilation.findings.iter().zip(expected).zip(plain) {
+            match plain {
                 Some(text) => {
                     assert_eq!(
                         trimmed(&text),

@@ -78,17 +78,26 @@ pub fn write_findings(
 pub mod reference {
     use super::*;
 
-    pub fn ariadne(finding: &Finding, sources: &SourceMap) -> String {
+    /// Each finding through ariadne.
+    pub fn ariadne(findings: &[Finding], sources: &SourceMap) -> Vec<String> {
         let mut cache = ariadne::sources(
             sources
                 .files()
                 .map(|(_, file)| (file.name.to_string(), file.text.as_str())),
         );
-        render_one(finding, sources, &mut cache, ColorChoice::Never)
+        findings
+            .iter()
+            .map(|finding| render_one(finding, sources, &mut cache, ColorChoice::Never))
+            .collect()
     }
 
-    pub fn plain(finding: &Finding, sources: &SourceMap) -> Option<String> {
-        PlainRenderer::new(sources).render(finding, sources)
+    /// Each finding the fast way, `None` where it does not apply.
+    pub fn plain(findings: &[Finding], sources: &SourceMap) -> Vec<Option<String>> {
+        let renderer = PlainRenderer::new(sources);
+        findings
+            .iter()
+            .map(|finding| renderer.render(finding, sources))
+            .collect()
     }
 }
 
