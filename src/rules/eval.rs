@@ -166,7 +166,7 @@ impl<'a> Evaluator<'a, '_> {
         }
     }
 
-    fn field(&self, base: &Value<'a>, field: Field) -> Value<'a> {
+    pub(super) fn field(&self, base: &Value<'a>, field: Field) -> Value<'a> {
         let graph = self.graph;
         let model = graph.model;
         let list = |items: Vec<Value<'a>>| Value::List(items);
@@ -305,7 +305,7 @@ impl<'a> Evaluator<'a, '_> {
         }
     }
 
-    fn method(&mut self, base: &Value<'a>, method: &'a Method) -> Value<'a> {
+    pub(super) fn method(&mut self, base: &Value<'a>, method: &'a Method) -> Value<'a> {
         let graph = self.graph;
         let model = graph.model;
         let result = match (base, method) {
@@ -351,7 +351,7 @@ impl<'a> Evaluator<'a, '_> {
             }
             (Value::List(items), Method::Contains(value)) => {
                 let value = self.eval(value);
-                items.iter().any(|item| compare(BinaryOp::Eq, item, &value))
+                contains(items, &value)
             }
             _ => false,
         };
@@ -390,7 +390,12 @@ fn boundary_matches(model: &Model, boundary: BoundaryId, target: Target) -> bool
     }
 }
 
-fn compare(op: BinaryOp, l: &Value, r: &Value) -> bool {
+/// Whether a list holds a value (as `==` compares).
+pub(super) fn contains(items: &[Value], value: &Value) -> bool {
+    items.iter().any(|item| compare(BinaryOp::Eq, item, value))
+}
+
+pub(super) fn compare(op: BinaryOp, l: &Value, r: &Value) -> bool {
     match op {
         BinaryOp::Eq => equal(l, r),
         BinaryOp::Ne => !equal(l, r),

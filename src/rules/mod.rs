@@ -6,6 +6,7 @@ pub mod check;
 pub mod doc;
 pub mod eval;
 pub mod ir;
+mod prefilter;
 pub mod severity;
 pub mod template;
 pub mod types;
@@ -18,6 +19,7 @@ use crate::span::Span;
 use check::Checker;
 use eval::Evaluator;
 use severity::{Level, Severity, SeverityRule};
+use std::collections::HashMap;
 use std::sync::Arc;
 use template::Template;
 
@@ -155,67 +157,116 @@ pub fn compile(model: &Model, sources: &SourceMap) -> (Vec<CompiledRule>, Vec<Di
 }
 
 /// Runs every rule over the graph, skipping the rules `skip` says are disabled.
+///
+/// Elements are visited one after another, each with the rules that can hold for its kind and
+/// role ([`prefilter`]), then flows with the flow rules: every element is read once, not once
+/// per rule. The hits come in no particular order; findings are sorted.
 pub fn evaluate(
     rules: &[CompiledRule],
     graph: &Graph,
     skip: impl Fn(&CompiledRule) -> bool,
 ) -> Vec<Hit> {
+    evaluate_with(rules, graph, skip, true)
+}
+
+/// Evaluation without the prefilter, for the test that holds the two together.
+#[doc(hidden)]
+pub mod reference {
+    use super::*;
+
+    /// Every rule on every element or flow of its subject.
+    pub fn evaluate_everywhere(rules: &[CompiledRule], graph: &Graph) -> Vec<Hit> {
+        evaluate_with(rules, graph, |_| false, false)
+    }
+}
+
+fn evaluate_with(
+    rules: &[CompiledRule],
+    graph: &Graph,
+    skip: impl Fn(&CompiledRule) -> bool,
+    prefilter: bool,
+) -> Vec<Hit> {
     let model = graph.model;
     let mut hits = Vec::new();
     let mut reach = eval::ReachCache::new();
-    for (index, rule) in rules.iter().enumerate() {
-        if skip(rule) {
-            continue;
-        }
-        let items: Vec<Item> = match rule.subject {
-            Subject::Flows => (0..model.flows.len()).map(Item::Flow).collect(),
-            Subject::Elements => (0..model.elements.len())
-                .map(|i| Item::Element(ElementId(i as u32)))
-                .collect(),
-            Subject::Role(role) => elements_where(model, |e| e.role == role),
-            Subject::Kind(kind) => elements_where(model, |e| e.kind == kind),
-        };
-        let mut evaluator = Evaluator {
-            graph,
-            env: Vec::new(),
-            reach: &mut reach,
-        };
-        for item in items {
-            let value = match item {
-                Item::Element(e) => eval::Value::Element(e),
-                Item::Flow(f) => eval::Value::Flow(f),
-                Item::Resource => unreachable!("rules range over elements and flows"),
-            };
-            evaluator.env.clear();
-            evaluator.env.push(value);
-            if !evaluator.eval(&rule.condition).truthy() {
-                continue;
-            }
-            let message = rule.message.render(&mut evaluator);
-            let fix = rule
-                .fix
-                .as_ref()
-                .map(|fix| fix.render_shared(&mut evaluator));
-            hits.push(Hit {
-                rule: index,
-                item,
-                severity: severity_of(rule.severity, graph, item),
-                message,
-                fix,
+    let mut evaluator = Evaluator {
+        graph,
+        env: Vec::new(),
+        reach: &mut reach,
+    };
+    let enabled: Vec<usize> = (0..rules.len()).filter(|&i| !skip(&rules[i])).collect();
+    let mut per_kind: HashMap<(KindId, RoleId), Vec<usize>> = HashMap::new();
+    for (index, element) in model.elements.iter().enumerate() {
+        let applicable = per_kind
+            .entry((element.kind, element.role))
+            .or_insert_with(|| {
+                enabled
+                    .iter()
+                    .copied()
+                    .filter(|&r| {
+                        let rule = &rules[r];
+                        let subject = match rule.subject {
+                            Subject::Flows => false,
+                            Subject::Elements => true,
+                            Subject::Role(role) => element.role == role,
+                            Subject::Kind(kind) => element.kind == kind,
+                        };
+                        subject
+                            && (!prefilter
+                                || prefilter::may_hold(
+                                    &mut evaluator,
+                                    &rule.condition,
+                                    element.kind,
+                                    element.role,
+                                ))
+                    })
+                    .collect()
             });
+        let item = Item::Element(ElementId(index as u32));
+        for &r in applicable.iter() {
+            run(&mut evaluator, rules, r, item, &mut hits);
+        }
+    }
+    let flow_rules: Vec<usize> = enabled
+        .into_iter()
+        .filter(|&r| rules[r].subject == Subject::Flows)
+        .collect();
+    for flow in 0..model.flows.len() {
+        for &r in &flow_rules {
+            run(&mut evaluator, rules, r, Item::Flow(flow), &mut hits);
         }
     }
     hits
 }
 
-fn elements_where(model: &Model, keep: impl Fn(&Element) -> bool) -> Vec<Item> {
-    model
-        .elements
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| keep(e))
-        .map(|(i, _)| Item::Element(ElementId(i as u32)))
-        .collect()
+/// Evaluates rule `index` on one element or flow, adding a hit when it holds.
+fn run<'a>(
+    evaluator: &mut Evaluator<'a, '_>,
+    rules: &'a [CompiledRule],
+    index: usize,
+    item: Item,
+    hits: &mut Vec<Hit>,
+) {
+    let rule = &rules[index];
+    let value = match item {
+        Item::Element(e) => eval::Value::Element(e),
+        Item::Flow(f) => eval::Value::Flow(f),
+        Item::Resource => unreachable!("rules range over elements and flows"),
+    };
+    evaluator.env.clear();
+    evaluator.env.push(value);
+    if !evaluator.eval(&rule.condition).truthy() {
+        return;
+    }
+    let message = rule.message.render(evaluator);
+    let fix = rule.fix.as_ref().map(|fix| fix.render_shared(evaluator));
+    hits.push(Hit {
+        rule: index,
+        item,
+        severity: severity_of(rule.severity, evaluator.graph, item),
+        message,
+        fix,
+    });
 }
 
 fn severity_of(rule: SeverityRule, graph: &Graph, item: Item) -> Severity {
