@@ -372,6 +372,7 @@ pub struct Flow {
     pub target: ElementId,
     pub label: Option<String>,
     pub attrs: Attributes,
+    /// The head, `flow a -> b "label"` (not the attribute block).
     #[serde(skip)]
     pub span: Span,
 }

@@ -42,10 +42,37 @@ fn the_fast_path_prints_every_finding_as_ariadne_does() {
         }
     }
     eprintln!("{fast} findings printed the fast way, {reference_only} through ariadne");
-    // Element findings take the fast path; flows with a block (a label over several lines)
-    // are left to ariadne.
-    assert!(
-        fast > 200 && reference_only > 20,
-        "{fast} fast, {reference_only} through ariadne"
-    );
+    // Every bundled finding underlines an element's name or a flow's head on one line of
+    // plain text.
+    assert!(fast > 250, "{fast} fast, {reference_only} through ariadne");
+}
+
+/// A line with a character outside ASCII and a flow head over two lines are left to ariadne,
+/// which prints them.
+#[test]
+fn findings_the_fast_path_does_not_know_go_through_ariadne() {
+    let cases = [
+        "use stride\nboundary internet : internet { actor u }\nprocess p \"Zoë's\"\nflow u -> p { data D }\ndata D : internal\n",
+        "use stride\nboundary internet : internet { actor u }\nprocess p\nflow u\n  -> p { data D }\ndata D : internal\n",
+    ];
+    for text in cases {
+        let compilation =
+            support::compile_bytes(&support::repo_root(), "case.flow", text.as_bytes().to_vec());
+        let sources = &compilation.unit.sources;
+        assert!(
+            !compilation.findings.is_empty(),
+            "{text}: {:?}",
+            compilation.diagnostics
+        );
+        let expected = reference::ariadne(&compilation.findings, sources);
+        let plain = reference::plain(&compilation.findings, sources);
+        let through_ariadne = plain.iter().filter(|p| p.is_none()).count();
+        assert!(through_ariadne > 0, "{text}");
+        for (expected, plain) in expected.iter().zip(&plain) {
+            assert!(expected.contains("case.flow:"), "{expected}");
+            if let Some(plain) = plain {
+                assert_eq!(trimmed(plain), trimmed(expected));
+            }
+        }
+    }
 }

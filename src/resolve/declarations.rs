@@ -5,6 +5,7 @@ use super::{Entity, Resolver, files};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::Unit;
 use crate::model::*;
+use crate::span::Span;
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{self, Item, Member};
 use std::collections::HashMap;
@@ -475,12 +476,15 @@ fn flow(r: &mut Resolver, decl: &ast::FlowDecl, schema: Option<&Schema>) {
     };
     let attrs = values::attributes(r, schema, &decl.block.attributes, &decl.source);
     if let (Some(source), Some(target)) = (source, target) {
+        // The head, `flow a -> b "label"`: one line that names the flow, underlined in its
+        // findings and lints the way an element's name is.
+        let last = decl.label.as_ref().map_or(decl.target.span, |l| l.span);
         r.model.flows.push(Flow {
             source,
             target,
             label: decl.label.as_ref().map(|l| l.value.clone()),
             attrs,
-            span: decl.span,
+            span: Span::new(decl.span.file, decl.span.start as usize, last.end as usize),
         });
     }
 }
