@@ -18,8 +18,9 @@ use crate::rules::severity::Severity;
 use crate::rules::{CompiledRule, Hit, Item};
 use crate::source::SourceMap;
 use crate::span::Span;
+use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Whether a finding counts.
@@ -163,51 +164,45 @@ pub fn from_hits(
         Item::Flow(f) => &flow_paths[f],
         Item::Resource => unreachable!("rules range over elements and flows"),
     };
-    // Two hits of one rule on one item are one finding (their ids would be equal).
-    let mut seen = HashSet::with_capacity(hits.len());
-    let hits: Vec<Hit> = hits
-        .into_iter()
-        .filter(|hit| seen.insert((hit.rule, hit.item)))
+    // Each hit with its id, sorted (on both cores) and built into findings in that order.
+    let mut keyed: Vec<(Arc<str>, Hit)> = hits
+        .into_par_iter()
+        .map(|hit| {
+            let id = format!("{}@{}", rules[hit.rule].id, path_of(hit.item));
+            (Arc::from(id), hit)
+        })
         .collect();
-    let ids: Vec<Arc<str>> = hits
-        .iter()
-        .map(|hit| Arc::from(format!("{}@{}", rules[hit.rule].id, path_of(hit.item))))
-        .collect();
-    // The order is found on the small hits, so the findings are built in place, never moved.
-    let mut order: Vec<usize> = (0..hits.len()).collect();
-    order.sort_by(|&a, &b| {
-        hits[b]
-            .severity
-            .cmp(&hits[a].severity)
-            .then_with(|| ids[a].cmp(&ids[b]))
+    keyed.par_sort_unstable_by(|(a_id, a), (b_id, b)| {
+        b.severity.cmp(&a.severity).then_with(|| a_id.cmp(b_id))
     });
-    let mut hits: Vec<Option<Hit>> = hits.into_iter().map(Some).collect();
-    let mut findings = Vec::with_capacity(order.len());
-    for i in order {
-        let hit = hits[i].take().expect("each hit is taken once");
-        let rule = &rules[hit.rule];
-        let span = match hit.item {
-            Item::Element(e) => model.element(e).span,
-            Item::Flow(f) => model.flows[f].span,
-            Item::Resource => unreachable!("rules range over elements and flows"),
-        };
-        findings.push(Finding {
-            id: Arc::clone(&ids[i]),
-            rule: Arc::clone(&rule_ids[hit.rule]),
-            title: Arc::clone(&titles[hit.rule]),
-            stride: rule.stride.clone(),
-            severity: hit.severity,
-            status: Status::Active,
-            element: Arc::clone(path_of(hit.item)),
-            location: Location::of(sources, span),
-            deployed: None,
-            message: hit.message,
-            fix: hit.fix,
-            refs: rule.refs.clone(),
-            note: None,
-            item: hit.item,
-            span,
-        });
-    }
-    findings
+    // Two hits with one id (one rule on one item) are one finding.
+    keyed.dedup_by(|later, earlier| later.0 == earlier.0);
+    keyed
+        .into_par_iter()
+        .map(|(id, hit)| {
+            let rule = &rules[hit.rule];
+            let span = match hit.item {
+                Item::Element(e) => model.element(e).span,
+                Item::Flow(f) => model.flows[f].span,
+                Item::Resource => unreachable!("rules range over elements and flows"),
+            };
+            Finding {
+                id,
+                rule: Arc::clone(&rule_ids[hit.rule]),
+                title: Arc::clone(&titles[hit.rule]),
+                stride: rule.stride.clone(),
+                severity: hit.severity,
+                status: Status::Active,
+                element: Arc::clone(path_of(hit.item)),
+                location: Location::of(sources, span),
+                deployed: None,
+                message: hit.message,
+                fix: hit.fix,
+                refs: rule.refs.clone(),
+                note: None,
+                item: hit.item,
+                span,
+            }
+        })
+        .collect()
 }

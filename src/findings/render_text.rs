@@ -7,6 +7,7 @@ use crate::diagnostic::ColorChoice;
 use crate::rules::severity::Severity;
 use crate::source::SourceMap;
 use ariadne::{Color, Config, IndexType, Label, Report, ReportKind};
+use rayon::prelude::*;
 
 /// Renders findings the way `threatflow check` prints them.
 pub fn render_findings(findings: &[Finding], sources: &SourceMap, color: ColorChoice) -> String {
@@ -15,40 +16,51 @@ pub fn render_findings(findings: &[Finding], sources: &SourceMap, color: ColorCh
     String::from_utf8(out).expect("findings render as UTF-8")
 }
 
-/// Writes findings as [`render_findings`] renders them, one at a time, so a model with millions
-/// of findings is printed without holding all of its text.
+/// Writes findings as [`render_findings`] renders them, a batch at a time, so a model with
+/// millions of findings is printed without holding all of its text; the findings of a batch
+/// are rendered on every core and written in order.
 pub fn write_findings(
     out: &mut impl std::io::Write,
     findings: &[Finding],
     sources: &SourceMap,
     color: ColorChoice,
 ) -> std::io::Result<()> {
-    let mut cache = ariadne::sources(
-        sources
-            .files()
-            .map(|(_, file)| (file.name.to_string(), file.text.as_str())),
-    );
     let plain = PlainRenderer::new(sources);
     for severity in Severity::ALL {
-        let count = findings
+        let group: Vec<&Finding> = findings
             .iter()
             .filter(|f| f.severity == severity && f.status.is_open())
-            .count();
-        if count == 0 {
+            .collect();
+        if group.is_empty() {
             continue;
         }
-        writeln!(out, "── {} ({count}) ──", severity.as_str())?;
-        let group = findings
-            .iter()
-            .filter(|f| f.severity == severity && f.status.is_open());
-        for finding in group {
-            let fast = match color {
-                ColorChoice::Never => plain.render(finding, sources),
-                ColorChoice::Always => None,
-            };
-            let text = fast.unwrap_or_else(|| render_one(finding, sources, &mut cache, color));
-            for line in text.lines() {
-                writeln!(out, "{}", line.trim_end())?;
+        writeln!(out, "── {} ({}) ──", severity.as_str(), group.len())?;
+        for batch in group.chunks(BATCH) {
+            let texts: Vec<String> = batch
+                .par_chunks(PIECE)
+                .map(|piece| {
+                    // ariadne's copy of the sources is made only where a finding needs it.
+                    let mut cache = None;
+                    let mut text = String::new();
+                    for finding in piece {
+                        let fast = match color {
+                            ColorChoice::Never => plain.render(finding, sources),
+                            ColorChoice::Always => None,
+                        };
+                        let one = fast.unwrap_or_else(|| {
+                            let cache = cache.get_or_insert_with(|| ariadne_sources(sources));
+                            render_one(finding, sources, cache, color)
+                        });
+                        for line in one.lines() {
+                            text.push_str(line.trim_end());
+                            text.push('\n');
+                        }
+                    }
+                    text
+                })
+                .collect();
+            for text in texts {
+                out.write_all(text.as_bytes())?;
             }
         }
     }
@@ -80,11 +92,7 @@ pub mod reference {
 
     /// Each finding through ariadne.
     pub fn ariadne(findings: &[Finding], sources: &SourceMap) -> Vec<String> {
-        let mut cache = ariadne::sources(
-            sources
-                .files()
-                .map(|(_, file)| (file.name.to_string(), file.text.as_str())),
-        );
+        let mut cache = ariadne_sources(sources);
         findings
             .iter()
             .map(|finding| render_one(finding, sources, &mut cache, ColorChoice::Never))
@@ -99,6 +107,21 @@ pub mod reference {
             .map(|finding| renderer.render(finding, sources))
             .collect()
     }
+}
+
+/// How many findings are rendered before their text is written.
+const BATCH: usize = 65536;
+
+/// How many findings one task renders.
+const PIECE: usize = 1024;
+
+/// The sources as ariadne reads them.
+fn ariadne_sources(sources: &SourceMap) -> impl ariadne::Cache<String> + '_ {
+    ariadne::sources(
+        sources
+            .files()
+            .map(|(_, file)| (file.name.to_string(), file.text.as_str())),
+    )
 }
 
 /// "3 findings: 1 high, 2 medium; 1 accepted"

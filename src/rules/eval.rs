@@ -10,6 +10,7 @@ use crate::model::*;
 use crate::syntax::ast::BinaryOp;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// A runtime value. Text borrows from the model or the rule where it can: evaluating a
 /// condition over thousands of elements copies no names.
@@ -88,14 +89,38 @@ pub fn from_attr(value: &AttrValue) -> Value<'_> {
     }
 }
 
-/// Which elements reach a target, computed once per target for a whole evaluation.
-pub type ReachCache = HashMap<Target, Vec<bool>>;
+/// Which elements reach a target, computed once per target for a whole evaluation and shared
+/// by the threads evaluating it.
+#[derive(Default)]
+pub struct ReachCache(Mutex<HashMap<Target, Arc<[bool]>>>);
+
+impl ReachCache {
+    pub fn new() -> ReachCache {
+        ReachCache::default()
+    }
+
+    /// Whether `element` reaches `target`, computing the answer for every element on first use.
+    fn reaches(&self, graph: &Graph, element: ElementId, target: Target) -> bool {
+        let reaching = {
+            let mut cache = self
+                .0
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            Arc::clone(cache.entry(target).or_insert_with(|| {
+                graph
+                    .can_reach(|other| element_matches(graph.model, other, target))
+                    .into()
+            }))
+        };
+        reaching[element.index()]
+    }
+}
 
 /// Evaluates expressions over one graph.
 pub struct Evaluator<'a, 'c> {
     pub graph: &'a Graph<'a>,
     pub env: Vec<Value<'a>>,
-    pub reach: &'c mut ReachCache,
+    pub reach: &'c ReachCache,
 }
 
 impl<'a> Evaluator<'a, '_> {
@@ -313,12 +338,7 @@ impl<'a> Evaluator<'a, '_> {
                 .iter()
                 .any(|b| boundary_matches(model, *b, *target)),
             (Value::Element(e), Method::Is(target)) => element_matches(model, *e, *target),
-            (Value::Element(e), Method::Reaches(target)) => {
-                let reaching = self.reach.entry(*target).or_insert_with(|| {
-                    graph.can_reach(|other| element_matches(model, other, *target))
-                });
-                reaching[e.index()]
-            }
+            (Value::Element(e), Method::Reaches(target)) => self.reach.reaches(graph, *e, *target),
             (Value::Flow(f), Method::CrossesTarget(target)) => {
                 let (leaves, enters) = &graph.crossings[*f];
                 leaves

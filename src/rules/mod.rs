@@ -18,6 +18,7 @@ use crate::source::SourceMap;
 use crate::span::Span;
 use check::Checker;
 use eval::Evaluator;
+use rayon::prelude::*;
 use severity::{Level, Severity, SeverityRule};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -187,17 +188,17 @@ fn evaluate_with(
     prefilter: bool,
 ) -> Vec<Hit> {
     let model = graph.model;
-    let mut hits = Vec::new();
-    let mut reach = eval::ReachCache::new();
+    let reach = eval::ReachCache::new();
+    let enabled: Vec<usize> = (0..rules.len()).filter(|&i| !skip(&rules[i])).collect();
+    // The rules for each kind and role present, decided before the elements are shared out.
+    let mut per_kind: HashMap<(KindId, RoleId), Vec<usize>> = HashMap::new();
     let mut evaluator = Evaluator {
         graph,
         env: Vec::new(),
-        reach: &mut reach,
+        reach: &reach,
     };
-    let enabled: Vec<usize> = (0..rules.len()).filter(|&i| !skip(&rules[i])).collect();
-    let mut per_kind: HashMap<(KindId, RoleId), Vec<usize>> = HashMap::new();
-    for (index, element) in model.elements.iter().enumerate() {
-        let applicable = per_kind
+    for element in &model.elements {
+        per_kind
             .entry((element.kind, element.role))
             .or_insert_with(|| {
                 enabled
@@ -222,22 +223,55 @@ fn evaluate_with(
                     })
                     .collect()
             });
-        let item = Item::Element(ElementId(index as u32));
-        for &r in applicable.iter() {
-            run(&mut evaluator, rules, r, item, &mut hits);
-        }
     }
     let flow_rules: Vec<usize> = enabled
         .into_iter()
         .filter(|&r| rules[r].subject == Subject::Flows)
         .collect();
-    for flow in 0..model.flows.len() {
-        for &r in &flow_rules {
-            run(&mut evaluator, rules, r, Item::Flow(flow), &mut hits);
-        }
-    }
-    hits
+    // Elements, then flows, as one range cut into pieces that the cores evaluate; the pieces'
+    // hits are joined in order, so the result does not depend on the number of threads.
+    let elements = model.elements.len();
+    let items = elements + model.flows.len();
+    let pieces: Vec<std::ops::Range<usize>> = (0..items)
+        .step_by(PIECE)
+        .map(|start| start..(start + PIECE).min(items))
+        .collect();
+    let hits: Vec<Vec<Hit>> = pieces
+        .into_par_iter()
+        .map(|range| {
+            let mut hits = Vec::new();
+            let mut evaluator = Evaluator {
+                graph,
+                env: Vec::new(),
+                reach: &reach,
+            };
+            for index in range {
+                if index < elements {
+                    let element = &model.elements[index];
+                    let item = Item::Element(ElementId(index as u32));
+                    for &r in &per_kind[&(element.kind, element.role)] {
+                        run(&mut evaluator, rules, r, item, &mut hits);
+                    }
+                } else {
+                    for &r in &flow_rules {
+                        run(
+                            &mut evaluator,
+                            rules,
+                            r,
+                            Item::Flow(index - elements),
+                            &mut hits,
+                        );
+                    }
+                }
+            }
+            hits
+        })
+        .collect();
+    hits.concat()
 }
+
+/// How many elements or flows one task evaluates.
+const PIECE: usize = 4096;
 
 /// Evaluates rule `index` on one element or flow, adding a hit when it holds.
 fn run<'a>(

@@ -137,11 +137,11 @@ mod tests {
         let compilation = with_rule(condition);
         let model = &compilation.model;
         let graph = Graph::build(model);
-        let mut reach = eval::ReachCache::new();
+        let reach = eval::ReachCache::new();
         let mut evaluator = Evaluator {
             graph: &graph,
             env: Vec::new(),
-            reach: &mut reach,
+            reach: &reach,
         };
         let rule = compilation.rules.iter().find(|r| r.id == "X-1").unwrap();
         model
