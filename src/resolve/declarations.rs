@@ -252,20 +252,25 @@ fn element_as_attribute(
     kind: Option<KindId>,
 ) -> Option<ast::Attribute> {
     let bare = decl.kind.is_none() && decl.label.is_none() && decl.block.span.is_none();
-    let is_role = r.roles.contains_key(decl.keyword.name.as_str());
-    let is_attr = kind.is_some_and(|k| {
-        Schema::of(r.model.kind(k), true)
-            .attrs
-            .iter()
-            .any(|a| *a.name == *decl.keyword.name)
-    });
-    (bare && !is_role && is_attr).then(|| ast::Attribute {
-        key: decl.keyword.clone(),
-        values: vec![ast::Value {
-            kind: ast::ValueKind::Ident(decl.name.name.to_string()),
-            span: decl.name.span,
-        }],
-        span: decl.span,
+    // Only a bare declaration whose keyword is no role can be an attribute: the kind's schema
+    // is not built for the thousands of ordinary elements of a boundary.
+    let is_attr = || {
+        kind.is_some_and(|k| {
+            Schema::of(r.model.kind(k), true)
+                .attrs
+                .iter()
+                .any(|a| *a.name == *decl.keyword.name)
+        })
+    };
+    (bare && !r.roles.contains_key(decl.keyword.name.as_str()) && is_attr()).then(|| {
+        ast::Attribute {
+            key: decl.keyword.clone(),
+            values: vec![ast::Value {
+                kind: ast::ValueKind::Ident(decl.name.name.to_string()),
+                span: decl.name.span,
+            }],
+            span: decl.span,
+        }
     })
 }
 

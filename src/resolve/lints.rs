@@ -30,8 +30,8 @@ fn missing_header(r: &mut Resolver, unit: &Unit) {
 }
 
 fn flows(r: &mut Resolver) {
-    let mut seen: HashMap<(ElementId, ElementId, Option<String>), crate::span::Span> =
-        HashMap::new();
+    let mut seen: HashMap<(ElementId, ElementId, Option<&str>), crate::span::Span> =
+        HashMap::with_capacity(r.model.flows.len());
     let mut found = Vec::new();
     for flow in &r.model.flows {
         let source = &r.model.element(flow.source).name;
@@ -57,7 +57,7 @@ fn flows(r: &mut Resolver) {
                 ),
             );
         }
-        let key = (flow.source, flow.target, flow.label.clone());
+        let key = (flow.source, flow.target, flow.label.as_deref());
         if let Some(first) = seen.get(&key) {
             found.push(
                 Diagnostic::warning(Code::DuplicateFlow, "the same flow is declared twice")
