@@ -62,7 +62,7 @@ fn every_drift_check_fires_on_a_template_that_disagrees() {
         + 2;
     assert_eq!(
         (unmodelled.location.line, unmodelled.location.column),
-        (type_line, 5)
+        (type_line as u32, 5)
     );
     let text = render_findings(
         &compilation.findings,

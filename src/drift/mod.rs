@@ -162,10 +162,12 @@ fn to_findings(
         if !seen.insert(id.clone()) {
             continue;
         }
-        let deployed = drift.at.map(|(d, line, column)| Location {
-            file: sources.get(deployments[d].0).name.clone(),
-            line,
-            column,
+        let deployed = drift.at.map(|(d, line, column)| {
+            Box::new(Location {
+                file: sources.get(deployments[d].0).name.clone(),
+                line: line as u32,
+                column: column as u32,
+            })
         });
         findings.push(Finding {
             id: id.into(),

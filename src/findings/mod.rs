@@ -46,8 +46,8 @@ impl Status {
 pub struct Location {
     /// Shared by every location in one file.
     pub file: Arc<str>,
-    pub line: usize,
-    pub column: usize,
+    pub line: u32,
+    pub column: u32,
 }
 
 impl Location {
@@ -57,8 +57,8 @@ impl Location {
         let (line, column) = file.line_column(span.start as usize);
         Location {
             file: Arc::clone(&file.name),
-            line,
-            column,
+            line: line as u32,
+            column: column as u32,
         }
     }
 }
@@ -79,7 +79,7 @@ pub struct Finding {
     pub location: Location,
     /// For drift: where the template declares the resource or grant the finding is about.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub deployed: Option<Location>,
+    pub deployed: Option<Box<Location>>,
     pub message: String,
     pub fix: Option<Arc<str>>,
     pub refs: Arc<[String]>,

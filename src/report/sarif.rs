@@ -138,7 +138,7 @@ pub fn render_findings(findings: &[Finding], rules: &[Descriptor]) -> String {
             }
             let mut locations = vec![location(&finding.location, &finding.element, "element")];
             if let Some(deployed) = &finding.deployed
-                && *deployed != finding.location
+                && **deployed != finding.location
             {
                 locations[0]["message"] = json!({ "text": "in the model" });
                 let mut template = location(deployed, &finding.element, "resource");
