@@ -114,7 +114,7 @@ pub fn diagram(
     let scene = match Scene::new(&view, options) {
         Ok(scene) => scene,
         Err(name) => {
-            let names: Vec<&str> = view.boundaries.iter().map(|b| b.id.as_str()).collect();
+            let names: Vec<&str> = view.boundaries.iter().map(|b| b.id).collect();
             let help = threatflow::suggest::did_you_mean(&name, names.iter().copied())
                 .map(|h| format!("; {h}"))
                 .unwrap_or_default();

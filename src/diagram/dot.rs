@@ -52,8 +52,8 @@ pub fn render(scene: &Scene) -> String {
         let _ = writeln!(
             out,
             "  n{} -> n{} [label=\"{}\"];",
-            scene.index_of(&f.source),
-            scene.index_of(&f.target),
+            scene.index_of(f.source),
+            scene.index_of(f.target),
             escape::dot(&scene.flow_label(flow))
         );
     }
@@ -68,8 +68,8 @@ fn write_group(out: &mut String, scene: &Scene, group: &Group, depth: usize) {
     let _ = writeln!(
         out,
         "{pad}  label=\"{} ({})\"; style=dashed; color=\"#555555\";",
-        escape::dot(&boundary.label),
-        escape::dot(&boundary.kind)
+        escape::dot(boundary.label),
+        escape::dot(boundary.kind)
     );
     for inner in &group.groups {
         write_group(out, scene, inner, depth + 1);
@@ -94,6 +94,6 @@ fn write_node(out: &mut String, scene: &Scene, index: usize, depth: usize) {
         out,
         "{pad}n{index} [label=\"{}\", shape={}{style}];",
         text.replace('\n', "\\n"),
-        shape(&element.role)
+        shape(element.role)
     );
 }

@@ -31,8 +31,8 @@ pub fn render(scene: &Scene) -> String {
     for &flow in &scene.flows {
         let f = scene.flow(flow);
         let label = scene.flow_label(flow);
-        let source = scene.index_of(&f.source);
-        let target = scene.index_of(&f.target);
+        let source = scene.index_of(f.source);
+        let target = scene.index_of(f.target);
         if label.is_empty() {
             let _ = writeln!(out, "  n{source} --> n{target}");
         } else {
@@ -84,8 +84,8 @@ fn write_group(out: &mut String, scene: &Scene, group: &Group, depth: usize) {
         out,
         "{pad}subgraph b{}[\"{} ({})\"]",
         group.boundary,
-        escape::mermaid(&boundary.label),
-        escape::mermaid(&boundary.kind)
+        escape::mermaid(boundary.label),
+        escape::mermaid(boundary.kind)
     );
     for inner in &group.groups {
         write_group(out, scene, inner, depth + 1);
@@ -107,6 +107,6 @@ fn write_node(out: &mut String, scene: &Scene, index: usize, depth: usize) {
     let _ = writeln!(
         out,
         "{pad}{}",
-        node(&element.role, &format!("n{index}"), &text)
+        node(element.role, &format!("n{index}"), &text)
     );
 }

@@ -45,7 +45,7 @@ impl<'v> Scene<'v> {
     /// Builds the scene; `Err` names the boundary that does not exist.
     pub fn new(view: &'v ReportView<'v>, options: DiagramOptions) -> Result<Scene<'v>, String> {
         let root = match &options.boundary {
-            Some(name) => match view.boundaries.iter().position(|b| &b.id == name) {
+            Some(name) => match view.boundaries.iter().position(|b| b.id == name) {
                 Some(index) => Some(index),
                 None => return Err(name.clone()),
             },
@@ -53,7 +53,7 @@ impl<'v> Scene<'v> {
         };
         // Depth below which boundary paths are drawn: with a root boundary, its path's length - 1.
         let skip = root.map_or(0, |r| view.boundaries[r].path.len() - 1);
-        let inside = |path: &[String]| match root {
+        let inside = |path: &[&str]| match root {
             Some(r) => path.get(skip) == Some(&view.boundaries[r].id),
             None => true,
         };
@@ -80,7 +80,7 @@ impl<'v> Scene<'v> {
             if !inside(&e.boundary_path) {
                 continue;
             }
-            scene.drawn.insert(e.id.as_str(), i);
+            scene.drawn.insert(e.id, i);
             let path = &e.boundary_path[skip.min(e.boundary_path.len())..];
             if path.is_empty() {
                 scene.elements.push(i);
@@ -89,20 +89,18 @@ impl<'v> Scene<'v> {
             }
         }
         for (i, f) in view.flows.iter().enumerate() {
-            if scene.drawn.contains_key(f.source.as_str())
-                && scene.drawn.contains_key(f.target.as_str())
-            {
+            if scene.drawn.contains_key(f.source) && scene.drawn.contains_key(f.target) {
                 scene.flows.push(i);
             }
         }
         Ok(scene)
     }
 
-    pub fn element(&self, index: usize) -> &'v ElementView {
+    pub fn element(&self, index: usize) -> &'v ElementView<'v> {
         &self.view.elements[index]
     }
 
-    pub fn flow(&self, index: usize) -> &'v FlowView {
+    pub fn flow(&self, index: usize) -> &'v FlowView<'v> {
         &self.view.flows[index]
     }
 
@@ -126,7 +124,7 @@ impl<'v> Scene<'v> {
         let data = flow.data.join(", ");
         match (&flow.label, data.is_empty()) {
             (Some(label), false) => format!("{label}: {data}"),
-            (Some(label), true) => label.clone(),
+            (Some(label), true) => label.to_string(),
             (None, _) => data,
         }
     }
@@ -134,17 +132,17 @@ impl<'v> Scene<'v> {
     /// An element's label: its label (or name), and its kind.
     pub fn element_label(&self, index: usize) -> (String, String) {
         let e = self.element(index);
-        (e.label.clone(), e.kind.clone())
+        (e.label.to_string(), e.kind.to_string())
     }
 }
 
-fn insert_group(view: &ReportView, groups: &mut Vec<Group>, path: &[String], group: Group) {
+fn insert_group(view: &ReportView, groups: &mut Vec<Group>, path: &[&str], group: Group) {
     match path.split_first() {
         None => groups.push(group),
         Some((first, rest)) => {
             if let Some(parent) = groups
                 .iter_mut()
-                .find(|g| &view.boundaries[g.boundary].id == first)
+                .find(|g| view.boundaries[g.boundary].id == *first)
             {
                 insert_group(view, &mut parent.groups, rest, group);
             }
@@ -152,13 +150,13 @@ fn insert_group(view: &ReportView, groups: &mut Vec<Group>, path: &[String], gro
     }
 }
 
-fn insert_element(view: &ReportView, groups: &mut [Group], path: &[String], element: usize) {
+fn insert_element(view: &ReportView, groups: &mut [Group], path: &[&str], element: usize) {
     let Some((first, rest)) = path.split_first() else {
         return;
     };
     if let Some(group) = groups
         .iter_mut()
-        .find(|g| &view.boundaries[g.boundary].id == first)
+        .find(|g| view.boundaries[g.boundary].id == *first)
     {
         if rest.is_empty() {
             group.elements.push(element);

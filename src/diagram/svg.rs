@@ -169,8 +169,8 @@ fn lay_out(
     for &flow in &scene.flows {
         let f = scene.flow(flow);
         if let (Some(a), Some(b)) = (
-            holder(scene.index_of(&f.source)),
-            holder(scene.index_of(&f.target)),
+            holder(scene.index_of(f.source)),
+            holder(scene.index_of(f.target)),
         ) && a != b
             && !edges.contains(&(a, b))
         {
@@ -433,15 +433,15 @@ pub fn render(scene: &Scene) -> String {
         let _ = writeln!(
             out,
             "<g class=\"boundary\" data-boundary=\"{}\"><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"8\"/><text x=\"{:.1}\" y=\"{:.1}\">{} ({})</text></g>",
-            escape::xml(&b.id),
+            escape::xml(b.id),
             p.x,
             p.y,
             p.w,
             p.h,
             p.x + 8.0,
             p.y + 16.0,
-            escape::xml(&b.label),
-            escape::xml(&b.kind)
+            escape::xml(b.label),
+            escape::xml(b.kind)
         );
     }
     // Flows under the elements, so boxes stay readable; labels after, on a halo.
@@ -450,7 +450,7 @@ pub fn render(scene: &Scene) -> String {
     let mut taken: Vec<Placed> = Vec::new();
     for &flow in &scene.flows {
         let f = scene.flow(flow);
-        let (s, t) = (scene.index_of(&f.source), scene.index_of(&f.target));
+        let (s, t) = (scene.index_of(f.source), scene.index_of(f.target));
         let (Some(a), Some(b)) = (elements.get(&s), elements.get(&t)) else {
             continue;
         };
@@ -486,7 +486,7 @@ pub fn render(scene: &Scene) -> String {
     ordered.sort_by_key(|(e, _)| **e);
     for (&index, p) in ordered {
         let element = scene.element(index);
-        let (rx, fill, dash) = match element.role.as_str() {
+        let (rx, fill, dash) = match element.role {
             "actor" => (0.0, "#f1f3f5", ""),
             "process" => (p.h / 2.0, "#e7f5ff", ""),
             "store" => (0.0, "#fff9db", ""),
@@ -503,8 +503,8 @@ pub fn render(scene: &Scene) -> String {
         let _ = write!(
             out,
             "<g class=\"element role-{}\" data-element=\"{}\"><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"{rx:.1}\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{width}\"{dash}/>",
-            escape::ident(&element.role),
-            escape::xml(&element.id),
+            escape::ident(element.role),
+            escape::xml(element.id),
             p.x,
             p.y,
             p.w,

@@ -103,7 +103,7 @@ pub fn compare(base: &ReportView, head: &ReportView) -> Diff {
     diff.findings_added.sort_by(by_severity);
     diff.findings_resolved.sort_by(by_severity);
     let names =
-        |v: &ReportView| -> Vec<String> { v.elements.iter().map(|e| e.path.clone()).collect() };
+        |v: &ReportView| -> Vec<String> { v.elements.iter().map(|e| e.path.to_string()).collect() };
     let (base_elements, head_elements) = (names(base), names(head));
     (diff.elements_added, diff.elements_removed) = added_and_removed(
         base_elements.iter().map(String::as_str).collect(),

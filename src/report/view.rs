@@ -13,16 +13,16 @@ use std::sync::Arc;
 /// The version of the JSON report's schema; raised when a field changes meaning or goes away.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Borrows the compilation's findings (a large model's are not copied).
+/// Borrows the compilation's names and findings (a large model's are not copied).
 #[derive(Clone, Debug, Serialize)]
 pub struct ReportView<'c> {
     pub schema_version: u32,
     pub model: ModelInfo,
     pub summary: Summary,
-    pub elements: Vec<ElementView>,
-    pub flows: Vec<FlowView>,
-    pub boundaries: Vec<BoundaryView>,
-    pub data: Vec<DataView>,
+    pub elements: Vec<ElementView<'c>>,
+    pub flows: Vec<FlowView<'c>>,
+    pub boundaries: Vec<BoundaryView<'c>>,
+    pub data: Vec<DataView<'c>>,
     pub findings: &'c [Finding],
 }
 
@@ -53,76 +53,76 @@ pub struct Summary {
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct ElementView {
+pub struct ElementView<'c> {
     /// The element's name: unique in the model, so it is also its id.
-    pub id: String,
-    pub name: String,
+    pub id: &'c str,
+    pub name: &'c str,
     /// Its boundaries and name, as in finding ids: `prod/app/create_order`.
-    pub path: String,
-    pub label: String,
-    pub kind: String,
-    pub role: String,
+    pub path: Arc<str>,
+    pub label: &'c str,
+    pub kind: &'c str,
+    pub role: &'c str,
     /// Its boundaries, outermost first.
-    pub boundary_path: Vec<String>,
+    pub boundary_path: Vec<&'c str>,
     pub location: Location,
     /// The highest severity of its own open findings.
     pub highest_severity: Option<Severity>,
     /// Its own findings (not those of its flows), in report order.
-    pub findings: Vec<FindingRef>,
-    pub data: Vec<String>,
-    pub provider_operates: Vec<String>,
-    pub customer_owns: Vec<String>,
+    pub findings: Vec<FindingRef<'c>>,
+    pub data: Vec<&'c str>,
+    pub provider_operates: &'c [String],
+    pub customer_owns: &'c [String],
 }
 
 /// A finding named from an element's section.
 #[derive(Clone, Debug, Serialize)]
-pub struct FindingRef {
-    pub id: Arc<str>,
-    pub rule: Arc<str>,
-    pub title: Arc<str>,
+pub struct FindingRef<'c> {
+    pub id: &'c str,
+    pub rule: &'c str,
+    pub title: &'c str,
     pub severity: Severity,
     pub status: Status,
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct FlowView {
+pub struct FlowView<'c> {
     /// `source->target` paths, as in finding ids.
-    pub id: String,
-    pub source: String,
-    pub target: String,
-    pub label: Option<String>,
-    pub data: Vec<String>,
-    pub protocol: Option<String>,
-    pub via: Option<String>,
+    pub id: Arc<str>,
+    pub source: &'c str,
+    pub target: &'c str,
+    pub label: Option<&'c str>,
+    pub data: Vec<&'c str>,
+    pub protocol: Option<&'c str>,
+    pub via: Option<&'c str>,
     pub ops: Vec<String>,
-    pub authn: Option<String>,
+    pub authn: Option<&'c str>,
     pub crosses_boundary: bool,
     pub location: Location,
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct BoundaryView {
-    pub id: String,
-    pub label: String,
-    pub kind: String,
-    pub parent: Option<String>,
+pub struct BoundaryView<'c> {
+    pub id: &'c str,
+    pub label: &'c str,
+    pub kind: &'c str,
+    pub parent: Option<&'c str>,
     /// Its enclosing boundaries, outermost first, then itself.
-    pub path: Vec<String>,
+    pub path: Vec<&'c str>,
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct DataReach {
-    pub element: String,
-    pub flows: Vec<String>,
+pub struct DataReach<'c> {
+    pub element: &'c str,
+    pub flows: Vec<Arc<str>>,
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct DataView {
-    pub id: String,
-    pub classification: String,
+pub struct DataView<'c> {
+    pub id: &'c str,
+    pub classification: &'c str,
     pub level: i64,
     /// The elements the data reaches, and over which flows.
-    pub reaches: Vec<DataReach>,
+    pub reaches: Vec<DataReach<'c>>,
 }
 
 pub const STRIDE: [&str; 6] = [
@@ -141,13 +141,16 @@ impl<'c> ReportView<'c> {
         let sources = &compilation.unit.sources;
         let graph = Graph::build(model);
         let element_paths = findings::element_paths(&graph);
-        let flow_ids = findings::flow_paths(&graph, &element_paths);
-        let data_name = |d: &DataId| model.data[d.index()].name.clone();
-        let boundary_names = |chain: &[BoundaryId]| -> Vec<String> {
+        let flow_ids: Vec<Arc<str>> = findings::flow_paths(&graph, &element_paths)
+            .into_iter()
+            .map(Arc::from)
+            .collect();
+        let data_name = |d: &DataId| model.data[d.index()].name.as_str();
+        let boundary_names = |chain: &[BoundaryId]| -> Vec<&'c str> {
             chain
                 .iter()
                 .rev()
-                .map(|b| model.boundary(*b).name.clone())
+                .map(|b| model.boundary(*b).name.as_str())
                 .collect()
         };
         let open = |f: &&Finding| f.status != Status::Accepted;
@@ -160,9 +163,9 @@ impl<'c> ReportView<'c> {
                     *slot = (*slot).max(Some(finding.severity));
                 }
                 own[e.index()].push(FindingRef {
-                    id: finding.id.clone(),
-                    rule: finding.rule.clone(),
-                    title: finding.title.clone(),
+                    id: &finding.id,
+                    rule: &finding.rule,
+                    title: &finding.title,
                     severity: finding.severity,
                     status: finding.status,
                 });
@@ -171,24 +174,25 @@ impl<'c> ReportView<'c> {
         let elements = model
             .elements
             .iter()
+            .zip(element_paths)
             .enumerate()
-            .map(|(i, e)| {
+            .map(|(i, (e, path))| {
                 let kind = model.kind(e.kind);
                 let highest_severity = highest[i];
                 ElementView {
-                    id: e.name.clone(),
-                    name: e.name.clone(),
-                    path: element_paths[i].clone(),
+                    id: &e.name,
+                    name: &e.name,
+                    path: path.into(),
                     findings: std::mem::take(&mut own[i]),
-                    label: e.label.clone().unwrap_or_else(|| e.name.clone()),
-                    kind: kind.name.clone(),
-                    role: model.role(e.role).name.clone(),
+                    label: e.label.as_deref().unwrap_or(&e.name),
+                    kind: &kind.name,
+                    role: &model.role(e.role).name,
                     boundary_path: boundary_names(&graph.chains[i]),
                     location: Location::of(sources, e.span),
                     highest_severity,
                     data: graph.data[i].iter().map(data_name).collect(),
-                    provider_operates: kind.provider_operates.clone(),
-                    customer_owns: kind.customer_owns.clone(),
+                    provider_operates: &kind.provider_operates,
+                    customer_owns: &kind.customer_owns,
                 }
             })
             .collect();
@@ -197,15 +201,15 @@ impl<'c> ReportView<'c> {
             .iter()
             .enumerate()
             .map(|(i, f)| FlowView {
-                id: flow_ids[i].clone(),
-                source: model.element(f.source).name.clone(),
-                target: model.element(f.target).name.clone(),
-                label: f.label.clone(),
+                id: Arc::clone(&flow_ids[i]),
+                source: &model.element(f.source).name,
+                target: &model.element(f.target).name,
+                label: f.label.as_deref(),
                 data: graph.flow_data(i).iter().map(data_name).collect(),
-                protocol: f.attrs.word("protocol").map(str::to_string),
-                via: f.attrs.word("via").map(str::to_string),
+                protocol: f.attrs.word("protocol"),
+                via: f.attrs.word("via"),
                 ops: f.attrs.words("ops"),
-                authn: f.attrs.word("authn").map(str::to_string),
+                authn: f.attrs.word("authn"),
                 crosses_boundary: !graph.crossings[i].0.is_empty()
                     || !graph.crossings[i].1.is_empty(),
                 location: Location::of(sources, f.span),
@@ -218,15 +222,15 @@ impl<'c> ReportView<'c> {
                 let mut path = Vec::new();
                 let mut at = Some(b);
                 while let Some(boundary) = at {
-                    path.push(boundary.name.clone());
+                    path.push(boundary.name.as_str());
                     at = boundary.parent.map(|p| model.boundary(p));
                 }
                 path.reverse();
                 BoundaryView {
-                    id: b.name.clone(),
-                    label: b.label.clone().unwrap_or_else(|| b.name.clone()),
-                    kind: model.kind(b.kind).name.clone(),
-                    parent: b.parent.map(|p| model.boundary(p).name.clone()),
+                    id: &b.name,
+                    label: b.label.as_deref().unwrap_or(&b.name),
+                    kind: &model.kind(b.kind).name,
+                    parent: b.parent.map(|p| model.boundary(p).name.as_str()),
                     path,
                 }
             })
@@ -246,14 +250,14 @@ impl<'c> ReportView<'c> {
             .iter()
             .enumerate()
             .map(|(i, d)| DataView {
-                id: d.name.clone(),
-                classification: model.classifications[d.classification.index()].name.clone(),
+                id: &d.name,
+                classification: &model.classifications[d.classification.index()].name,
                 level: crate::graph::level(model, DataId(i as u32)),
                 reaches: reach[i]
                     .iter()
                     .map(|(element, flows)| DataReach {
-                        element: model.element(*element).name.clone(),
-                        flows: flows.iter().map(|fi| flow_ids[*fi].clone()).collect(),
+                        element: &model.element(*element).name,
+                        flows: flows.iter().map(|fi| Arc::clone(&flow_ids[*fi])).collect(),
                     })
                     .collect(),
             })
