@@ -29,6 +29,12 @@ pub struct ResolveOptions {
     pub today: time::Date,
 }
 
+/// Whether a declaration of `kind` can have attribute `name`: one of the kind's own, or one
+/// that every declaration may have (`owner`, `description`, `deployed`).
+pub fn can_have(kind: &Kind, name: &str) -> bool {
+    kind.attr(name).is_some() || values::UNIVERSAL.iter().any(|(n, _)| *n == name)
+}
+
 /// Resolves a loaded model.
 pub fn resolve(unit: &Unit, options: ResolveOptions) -> (Model, Vec<Diagnostic>) {
     let mut resolver = Resolver {

@@ -2,8 +2,9 @@
 //! instead of once per element.
 //!
 //! Most rules open with a test of the subject's role or kind (`e.role == store and …`,
-//! `e.kind.supports(encryption(cmk)) and …`). Those parts read nothing of the element but its
-//! kind and role, so they are evaluated once for each kind and role present; a rule whose
+//! `e.kind.supports(encryption(cmk)) and …`, `p.has(authorizer)`, which no element of a kind
+//! without that attribute has). Those parts read nothing of the element but its kind and role,
+//! so they are evaluated once for each kind and role present; a rule whose
 //! condition is then known to be false is never run on those elements. Everything else is left
 //! unknown, and a rule that might hold is evaluated in full, so the findings are exactly those of
 //! evaluating every rule on every element.
@@ -11,6 +12,7 @@
 use super::eval::{self, Evaluator, Value};
 use super::ir::{Expr, Field, Method, Target};
 use crate::model::{KindId, RoleId};
+use crate::resolve::can_have;
 use crate::syntax::ast::BinaryOp;
 use std::borrow::Cow;
 
@@ -58,16 +60,24 @@ impl Known {
                     Some(ev.field(&base, *field))
                 }
             },
-            Expr::Attr(base, name) => {
-                let base = self.value(ev, base)?;
-                Some(eval::attribute(model, &base, name))
-            }
+            Expr::Attr(base, name) => match &**base {
+                Expr::Var(SUBJECT) if !can_have(model.kind(self.kind), name) => Some(Value::Absent),
+                _ => {
+                    let base = self.value(ev, base)?;
+                    Some(eval::attribute(model, &base, name))
+                }
+            },
             Expr::Method(base, method) => match (&**base, method) {
                 (Expr::Var(SUBJECT), Method::Is(Target::Kind(kind))) => {
                     Some(Value::Bool(*kind == self.kind))
                 }
                 (Expr::Var(SUBJECT), Method::Is(Target::Role(role))) => {
                     Some(Value::Bool(*role == self.role))
+                }
+                (Expr::Var(SUBJECT), Method::Has(name))
+                    if !can_have(model.kind(self.kind), name) =>
+                {
+                    Some(Value::Bool(false))
                 }
                 (_, Method::Contains(item)) => {
                     let Value::List(items) = self.value(ev, base)? else {
@@ -166,6 +176,18 @@ mod tests {
             may_hold_for("e.kind.supports(encryption(cmk)) and e.exposed"),
             ["fn", "db", "t"]
         );
+    }
+
+    #[test]
+    fn an_attribute_the_kind_does_not_have_is_absent() {
+        assert_eq!(may_hold_for("e.has(force_tls) and e.exposed"), ["db"]);
+        assert_eq!(may_hold_for("e.force_tls and e.exposed"), ["db"]);
+        assert_eq!(
+            may_hold_for("not e.force_tls and e.exposed"),
+            ["user", "fn", "db", "t"]
+        );
+        // Every declaration may have an owner.
+        assert_eq!(may_hold_for("e.has(owner)"), ["user", "fn", "db", "t"]);
     }
 
     #[test]
