@@ -31,14 +31,30 @@ impl PlainRenderer {
     /// The finding as ariadne would print it without colour, or `None` when it is not the
     /// simple shape this path knows.
     pub fn render(&self, finding: &Finding, sources: &SourceMap) -> Option<String> {
-        if !self.simple.get(finding.span.file.0 as usize).copied()? {
-            return None;
-        }
-        render(finding, sources)
+        let mut out = String::new();
+        self.render_into(finding, sources, &mut out).then_some(out)
+    }
+
+    /// Appends the finding to `out` as [`PlainRenderer::render`] renders it, each line without
+    /// its trailing spaces, as `check` prints it; false (and nothing appended) when it is not
+    /// the simple shape this path knows.
+    pub fn render_into(&self, finding: &Finding, sources: &SourceMap, out: &mut String) -> bool {
+        self.simple
+            .get(finding.span.file.0 as usize)
+            .copied()
+            .unwrap_or(false)
+            && render(finding, sources, out).is_some()
     }
 }
 
-fn render(finding: &Finding, sources: &SourceMap) -> Option<String> {
+/// Ends the line that began at `start`: its trailing spaces go, a line feed follows.
+fn end_line(out: &mut String, start: usize) {
+    let kept = start + out[start..].trim_end().len();
+    out.truncate(kept);
+    out.push('\n');
+}
+
+fn render(finding: &Finding, sources: &SourceMap, out: &mut String) -> Option<()> {
     let file = sources.get(finding.span.file);
     let (start, end) = (finding.span.start as usize, finding.span.end as usize);
     let text = file.text.as_str();
@@ -68,26 +84,26 @@ fn render(finding: &Finding, sources: &SourceMap) -> Option<String> {
     let anchor = (first + last) / 2;
     let arrow_len = last + 2;
 
-    let mut out = String::with_capacity(256 + line.len() * 3);
-    let margin = " ".repeat(width + 2);
-    let _ = writeln!(
+    out.reserve(256 + line.len() * 3);
+    let margin = |out: &mut String| out.extend(std::iter::repeat_n(' ', width + 2));
+    let mut at = out.len();
+    let _ = write!(
         out,
         "[{}] {}: {}",
         finding.rule,
         finding.severity.as_str(),
         finding.title
     );
-    let _ = writeln!(
-        out,
-        "{margin}╭─[ {}:{}:{} ]",
-        file.name,
-        line_number,
-        first + 1
-    );
-    let _ = writeln!(out, "{margin}│");
-    let _ = writeln!(out, " {line_number:>width$} │ {line}");
+    end_line(out, at);
+    margin(out);
+    let _ = writeln!(out, "╭─[ {}:{}:{} ]", file.name, line_number, first + 1);
+    margin(out);
+    out.push_str("│\n");
+    at = out.len();
+    let _ = write!(out, " {line_number:>width$} │ {line}");
+    end_line(out, at);
     // The underline, with the label's attachment in the middle.
-    out.push_str(&margin);
+    margin(out);
     out.push_str("│ ");
     out.extend(std::iter::repeat_n(' ', first));
     for column in first..last {
@@ -95,28 +111,38 @@ fn render(finding: &Finding, sources: &SourceMap) -> Option<String> {
     }
     out.push('\n');
     // The arrow from the attachment to the message.
-    out.push_str(&margin);
+    at = out.len();
+    margin(out);
     out.push_str("│ ");
     out.extend(std::iter::repeat_n(' ', anchor));
     out.push('╰');
     out.extend(std::iter::repeat_n('─', arrow_len - anchor - 1));
-    let _ = writeln!(out, " {}", finding.message);
+    let _ = write!(out, " {}", finding.message);
+    end_line(out, at);
     if let Some(fix) = &finding.fix {
-        let _ = writeln!(out, "{margin}│");
-        let _ = writeln!(out, "{margin}│ Help: {fix}");
+        margin(out);
+        out.push_str("│\n");
+        at = out.len();
+        margin(out);
+        let _ = write!(out, "│ Help: {fix}");
+        end_line(out, at);
     }
-    let _ = writeln!(out, "{margin}│");
-    let _ = write!(
-        out,
-        "{margin}│ Note: {} · {}",
-        finding.id,
-        finding.stride.join(", ")
-    );
+    margin(out);
+    out.push_str("│\n");
+    at = out.len();
+    margin(out);
+    let _ = write!(out, "│ Note: {} · ", finding.id);
+    for (i, category) in finding.stride.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(category);
+    }
     if let Some(extra) = &finding.note {
         let _ = write!(out, " · {extra}");
     }
-    out.push('\n');
+    end_line(out, at);
     out.extend(std::iter::repeat_n('─', width + 2));
     out.push_str("╯\n");
-    Some(out)
+    Some(())
 }

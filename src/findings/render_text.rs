@@ -43,15 +43,13 @@ pub fn write_findings(
                     let mut cache = None;
                     let mut text = String::new();
                     for finding in piece {
-                        let fast = match color {
-                            ColorChoice::Never => plain.render(finding, sources),
-                            ColorChoice::Always => None,
-                        };
-                        let one = fast.unwrap_or_else(|| {
-                            let cache = cache.get_or_insert_with(|| ariadne_sources(sources));
-                            render_one(finding, sources, cache, color)
-                        });
-                        for line in one.lines() {
+                        if color == ColorChoice::Never
+                            && plain.render_into(finding, sources, &mut text)
+                        {
+                            continue;
+                        }
+                        let cache = cache.get_or_insert_with(|| ariadne_sources(sources));
+                        for line in render_one(finding, sources, cache, color).lines() {
                             text.push_str(line.trim_end());
                             text.push('\n');
                         }
