@@ -37,23 +37,33 @@ impl Value<'_> {
 
     /// How a value reads in a message: names, lists joined with commas.
     pub fn display(&self, graph: &Graph) -> String {
+        let mut out = String::new();
+        self.display_into(graph, &mut out);
+        out
+    }
+
+    /// Appends [`Value::display`] to `out`.
+    pub fn display_into(&self, graph: &Graph, out: &mut String) {
         let model = graph.model;
         match self {
-            Value::Absent => "none".to_string(),
-            Value::Bool(b) => (if *b { "on" } else { "off" }).to_string(),
-            Value::Int(n) => n.to_string(),
-            Value::Str(s) | Value::Sym(s) => s.to_string(),
-            Value::Element(e) => model.element(*e).name.clone(),
-            Value::Flow(f) => flow_name(model, *f),
-            Value::Data(d) => model.data[d.index()].name.clone(),
-            Value::Classification(c) => model.classifications[c.index()].name.clone(),
-            Value::Kind(k) => model.kind(*k).name.clone(),
-            Value::Boundary(b) => model.boundary(*b).name.clone(),
-            Value::List(items) => items
-                .iter()
-                .map(|v| v.display(graph))
-                .collect::<Vec<_>>()
-                .join(", "),
+            Value::Absent => out.push_str("none"),
+            Value::Bool(b) => out.push_str(if *b { "on" } else { "off" }),
+            Value::Int(n) => out.push_str(&n.to_string()),
+            Value::Str(s) | Value::Sym(s) => out.push_str(s),
+            Value::Element(e) => out.push_str(&model.element(*e).name),
+            Value::Flow(f) => out.push_str(&flow_name(model, *f)),
+            Value::Data(d) => out.push_str(&model.data[d.index()].name),
+            Value::Classification(c) => out.push_str(&model.classifications[c.index()].name),
+            Value::Kind(k) => out.push_str(&model.kind(*k).name),
+            Value::Boundary(b) => out.push_str(&model.boundary(*b).name),
+            Value::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    item.display_into(graph, out);
+                }
+            }
         }
     }
 }

@@ -15,6 +15,8 @@ pub struct Template {
     pieces: Vec<Piece>,
     /// The text of a template without placeholders, shared by every finding.
     constant: Option<Arc<str>>,
+    /// Room for a rendering: the literal text and some for each placeholder's value.
+    capacity: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -104,7 +106,18 @@ impl Template {
             [Piece::Text(text)] => Some(Arc::from(text.as_str())),
             _ => None,
         };
-        ok.then_some(Template { pieces, constant })
+        let capacity = pieces
+            .iter()
+            .map(|piece| match piece {
+                Piece::Text(text) => text.len(),
+                Piece::Value(_) => 16,
+            })
+            .sum();
+        ok.then_some(Template {
+            pieces,
+            constant,
+            capacity,
+        })
     }
 
     /// The text for one finding; a template without placeholders is one shared string.
@@ -116,14 +129,11 @@ impl Template {
     }
 
     pub fn render<'a>(&'a self, evaluator: &mut Evaluator<'a, '_>) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.capacity);
         for piece in &self.pieces {
             match piece {
                 Piece::Text(text) => out.push_str(text),
-                Piece::Value(expr) => {
-                    let value = evaluator.eval(expr);
-                    out.push_str(&value.display(evaluator.graph));
-                }
+                Piece::Value(expr) => evaluator.eval(expr).display_into(evaluator.graph, &mut out),
             }
         }
         out
