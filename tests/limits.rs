@@ -135,6 +135,15 @@ fn template_limits_are_located_errors() {
     }
     bomb.push_str("Resources: *i\n");
     assert!(template::read("bomb.yaml", &bomb).is_err());
+    let deep_tf = format!("a = {}1{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    let error = template::read("deep.tf", &deep_tf).unwrap_err();
+    assert!(error.message.contains("nesting depth"), "{}", error.message);
+    let unclosed_tf = "a = {\n  b = [1\n}\n";
+    let error = template::read("open.tf", unclosed_tf).unwrap_err();
+    assert_eq!(
+        (error.message.as_str(), error.line, error.column),
+        ("`}` does not close the `[` at line 2, column 7", 3, 1)
+    );
     let big_tf = format!("# {}\n", "x".repeat(yaml::MAX_BYTES));
     assert!(
         template::read("big.tf", &big_tf)

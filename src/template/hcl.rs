@@ -203,6 +203,7 @@ pub fn read(file: &str, text: &str) -> Result<Node, ReadError> {
             column: 1,
         });
     }
+    super::hcl_brackets::check(file, text)?;
     let body = hcl_edit::parser::parse_body(text).map_err(|error| ReadError {
         message: format!("this is not valid HCL: {}", error.message()),
         line: error.location().line(),

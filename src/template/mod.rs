@@ -5,6 +5,7 @@
 pub mod cloudformation;
 pub mod deployment;
 pub mod hcl;
+mod hcl_brackets;
 pub mod iam;
 pub mod sam;
 pub mod sam_connectors;
