@@ -148,7 +148,7 @@ fn values(values: &[Value]) -> String {
 
 pub fn value(value: &Value) -> String {
     match &value.kind {
-        ValueKind::Ident(name) => name.clone(),
+        ValueKind::Ident(name) => name.to_string(),
         ValueKind::Str(text) => quote(text),
         ValueKind::Int(n) => n.to_string(),
         ValueKind::Rate { count, unit } => format!("{count}/{}", unit.as_str()),

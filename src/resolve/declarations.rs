@@ -266,7 +266,7 @@ fn element_as_attribute(
         ast::Attribute {
             key: decl.keyword.clone(),
             values: vec![ast::Value {
-                kind: ast::ValueKind::Ident(decl.name.name.to_string()),
+                kind: ast::ValueKind::Ident(decl.name.name.clone()),
                 span: decl.name.span,
             }],
             span: decl.span,

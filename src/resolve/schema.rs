@@ -49,7 +49,7 @@ fn identifiers(r: &mut Resolver, attribute: &ast::Attribute) -> Vec<String> {
     let mut names = Vec::new();
     for value in &attribute.values {
         match &value.kind {
-            ValueKind::Ident(name) => names.push(name.clone()),
+            ValueKind::Ident(name) => names.push(name.to_string()),
             _ => r.report(
                 Diagnostic::error(
                     Code::WrongType,
@@ -353,7 +353,7 @@ fn supports(r: &mut Resolver, property: &ast::Attribute) -> Vec<Support> {
                 );
                 continue;
             };
-            if !capability.options.contains(option) {
+            if !capability.options.iter().any(|o| o == option) {
                 let help = did_you_mean(option, capability.options.iter().map(String::as_str))
                     .unwrap_or_else(|| {
                         if capability.options.is_empty() {
@@ -377,7 +377,7 @@ fn supports(r: &mut Resolver, property: &ast::Attribute) -> Vec<Support> {
                 );
                 continue;
             }
-            options.push(option.clone());
+            options.push(option.to_string());
         }
         out.push(Support {
             capability: capability.name,

@@ -86,7 +86,7 @@ pub struct Value {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ValueKind {
-    Ident(String),
+    Ident(CompactString),
     Str(String),
     Int(i64),
     Rate {

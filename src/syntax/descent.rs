@@ -750,7 +750,7 @@ impl<'t> Parser<'t> {
             });
         }
         Ok(Value {
-            kind: ValueKind::Ident(name.name.into_string()),
+            kind: ValueKind::Ident(name.name),
             span: name.span,
         })
     }

@@ -296,7 +296,7 @@ impl Lowerer<'_> {
         let span = self.span(&pair);
         let inner = pair.into_inner().next().expect("a value has one child");
         let kind = match inner.as_rule() {
-            Rule::ident => ValueKind::Ident(inner.as_str().to_string()),
+            Rule::ident => ValueKind::Ident(inner.as_str().into()),
             Rule::string => ValueKind::Str(self.string(inner).value),
             Rule::integer => match self.integer(&inner) {
                 Some(n) => ValueKind::Int(n),
