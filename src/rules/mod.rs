@@ -18,6 +18,7 @@ use crate::source::SourceMap;
 use crate::span::Span;
 use check::Checker;
 use eval::Evaluator;
+use prefilter::Shape;
 use rayon::prelude::*;
 use severity::{Level, Severity, SeverityRule};
 use std::collections::HashMap;
@@ -217,17 +218,40 @@ fn evaluate_with(
                                 || prefilter::may_hold(
                                     &mut evaluator,
                                     &rule.condition,
-                                    element.kind,
-                                    element.role,
+                                    (element.kind, element.role),
                                 ))
                     })
                     .collect()
             });
     }
+    // The flow rules for each pair of end shapes present.
     let flow_rules: Vec<usize> = enabled
         .into_iter()
         .filter(|&r| rules[r].subject == Subject::Flows)
         .collect();
+    let shape = |e: ElementId| {
+        let element = model.element(e);
+        (element.kind, element.role)
+    };
+    let mut per_ends: HashMap<(Shape, Shape), Vec<usize>> = HashMap::new();
+    for flow in &model.flows {
+        let (source, target) = (shape(flow.source), shape(flow.target));
+        per_ends.entry((source, target)).or_insert_with(|| {
+            flow_rules
+                .iter()
+                .copied()
+                .filter(|&r| {
+                    !prefilter
+                        || prefilter::flow_may_hold(
+                            &mut evaluator,
+                            &rules[r].condition,
+                            source,
+                            target,
+                        )
+                })
+                .collect()
+        });
+    }
     // Elements, then flows, as one range cut into pieces that the cores evaluate; the pieces'
     // hits are joined in order, so the result does not depend on the number of threads.
     let elements = model.elements.len();
@@ -253,7 +277,8 @@ fn evaluate_with(
                         run(&mut evaluator, rules, r, item, &mut hits);
                     }
                 } else {
-                    for &r in &flow_rules {
+                    let flow = &model.flows[index - elements];
+                    for &r in &per_ends[&(shape(flow.source), shape(flow.target))] {
                         run(
                             &mut evaluator,
                             rules,

@@ -1,13 +1,14 @@
-//! Which element rules can hold for the elements of one kind and role, decided once per kind
-//! instead of once per element.
+//! Which rules can hold for the elements of one kind and role, or for the flows between
+//! elements of two kinds and roles, decided once per kind (or pair) instead of once per element
+//! or flow.
 //!
 //! Most rules open with a test of the subject's role or kind (`e.role == store and …`,
 //! `e.kind.supports(encryption(cmk)) and …`, `p.has(authorizer)`, which no element of a kind
-//! without that attribute has). Those parts read nothing of the element but its kind and role,
-//! so they are evaluated once for each kind and role present; a rule whose
-//! condition is then known to be false is never run on those elements. Everything else is left
-//! unknown, and a rule that might hold is evaluated in full, so the findings are exactly those of
-//! evaluating every rule on every element.
+//! without that attribute has); flow rules test their ends (`f.target.role == store`). Those
+//! parts read nothing but kinds and roles, so they are evaluated once for each kind and role (or
+//! pair of ends) present, and a rule whose condition is then known to be false is never run on
+//! those elements or flows. Everything else is left unknown, and a rule that might hold is
+//! evaluated in full, so the findings are exactly those of evaluating every rule everywhere.
 
 use super::eval::{self, Evaluator, Value};
 use super::ir::{Expr, Field, Method, Target};
@@ -19,26 +20,54 @@ use std::borrow::Cow;
 /// The slot of a rule's subject in the evaluator's environment.
 const SUBJECT: usize = 0;
 
-/// Whether `condition` can hold for an element of `kind` and `role`: false only when the parts
-/// that depend on the kind and role alone already make it false.
-pub fn may_hold<'a>(
-    evaluator: &mut Evaluator<'a, '_>,
-    condition: &'a Expr,
-    kind: KindId,
-    role: RoleId,
-) -> bool {
-    let known = Known { kind, role };
+/// An element's kind and role.
+pub type Shape = (KindId, RoleId);
+
+/// Whether `condition` can hold for an element of this shape: false only when the parts that
+/// depend on the kind and role alone already make it false.
+pub fn may_hold<'a>(evaluator: &mut Evaluator<'a, '_>, condition: &'a Expr, shape: Shape) -> bool {
+    let known = Known::Element(shape);
     !matches!(known.value(evaluator, condition), Some(v) if !v.truthy())
 }
 
-/// What is known of the subject: its kind and role.
-struct Known {
-    kind: KindId,
-    role: RoleId,
+/// Whether a flow rule's `condition` can hold for a flow whose ends have these shapes: false
+/// only when the parts that depend on the ends' kinds and roles alone make it false.
+pub fn flow_may_hold<'a>(
+    evaluator: &mut Evaluator<'a, '_>,
+    condition: &'a Expr,
+    source: Shape,
+    target: Shape,
+) -> bool {
+    let known = Known::Flow { source, target };
+    !matches!(known.value(evaluator, condition), Some(v) if !v.truthy())
+}
+
+/// What is known of the subject: an element's shape, or the shapes of a flow's ends.
+enum Known {
+    Element(Shape),
+    Flow { source: Shape, target: Shape },
 }
 
 impl Known {
-    /// The expression's value for every element of the kind and role, or `None` when it
+    /// The shape of the element `expr` stands for, when it is the subject element or an end
+    /// of the subject flow.
+    fn shape(&self, expr: &Expr) -> Option<Shape> {
+        match (self, expr) {
+            (Known::Element(shape), Expr::Var(SUBJECT)) => Some(*shape),
+            (Known::Flow { source, target }, Expr::Field(base, field))
+                if matches!(**base, Expr::Var(SUBJECT)) =>
+            {
+                match field {
+                    Field::Source => Some(*source),
+                    Field::Target => Some(*target),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The expression's value for every subject of the known shapes, or `None` when it
     /// depends on more than that.
     fn value<'a>(&self, ev: &mut Evaluator<'a, '_>, expr: &'a Expr) -> Option<Value<'a>> {
         let model = ev.graph.model;
@@ -50,33 +79,31 @@ impl Known {
             | Expr::Kind(_)
             | Expr::Element(_) => Some(ev.eval(expr)),
             Expr::Var(_) | Expr::Quantifier(..) => None,
-            Expr::Field(base, field) => match (&**base, field) {
-                (Expr::Var(SUBJECT), Field::Kind) => Some(Value::Kind(self.kind)),
-                (Expr::Var(SUBJECT), Field::Role) => {
-                    Some(Value::Sym(Cow::Borrowed(&model.role(self.role).name)))
+            Expr::Field(base, field) => match (self.shape(base), field) {
+                (Some((kind, _)), Field::Kind) => Some(Value::Kind(kind)),
+                (Some((_, role)), Field::Role) => {
+                    Some(Value::Sym(Cow::Borrowed(&model.role(role).name)))
                 }
                 _ => {
                     let base = self.value(ev, base)?;
                     Some(ev.field(&base, *field))
                 }
             },
-            Expr::Attr(base, name) => match &**base {
-                Expr::Var(SUBJECT) if !can_have(model.kind(self.kind), name) => Some(Value::Absent),
+            Expr::Attr(base, name) => match self.shape(base) {
+                Some((kind, _)) if !can_have(model.kind(kind), name) => Some(Value::Absent),
                 _ => {
                     let base = self.value(ev, base)?;
                     Some(eval::attribute(model, &base, name))
                 }
             },
-            Expr::Method(base, method) => match (&**base, method) {
-                (Expr::Var(SUBJECT), Method::Is(Target::Kind(kind))) => {
-                    Some(Value::Bool(*kind == self.kind))
+            Expr::Method(base, method) => match (self.shape(base), method) {
+                (Some((kind, _)), Method::Is(Target::Kind(other))) => {
+                    Some(Value::Bool(kind == *other))
                 }
-                (Expr::Var(SUBJECT), Method::Is(Target::Role(role))) => {
-                    Some(Value::Bool(*role == self.role))
+                (Some((_, role)), Method::Is(Target::Role(other))) => {
+                    Some(Value::Bool(role == *other))
                 }
-                (Expr::Var(SUBJECT), Method::Has(name))
-                    if !can_have(model.kind(self.kind), name) =>
-                {
+                (Some((kind, _)), Method::Has(name)) if !can_have(model.kind(kind), name) => {
                     Some(Value::Bool(false))
                 }
                 (_, Method::Contains(item)) => {
@@ -125,11 +152,13 @@ mod tests {
 
     /// A model with one element of each kind used below and one rule whose condition is
     /// `condition`.
-    fn with_rule(condition: &str) -> Compilation {
+    fn with_rule(subject: &str, condition: &str) -> Compilation {
         let text = format!(
             "use aws\nboundary internet : internet {{ actor user }}\n\
              function fn : aws.lambda\nstore db : aws.rds\nstore t : aws.dynamodb\n\
-             rule X-1 \"x\" {{\n  for element e\n  where {condition}\n  severity low\n  stride tampering\n  message \"m\"\n}}\n"
+             data d : internal\n\
+             flow user -> fn {{ data d }}\nflow fn -> db {{ data d }}\nflow fn -> t {{ data d }}\n\
+             rule X-1 \"x\" {{\n  for {subject}\n  where {condition}\n  severity low\n  stride tampering\n  message \"m\"\n}}\n"
         );
         let root = LoadedFile {
             key: "m.flow".into(),
@@ -144,7 +173,7 @@ mod tests {
 
     /// The names of the elements the rule may hold for.
     fn may_hold_for(condition: &str) -> Vec<String> {
-        let compilation = with_rule(condition);
+        let compilation = with_rule("element e", condition);
         let model = &compilation.model;
         let graph = Graph::build(model);
         let reach = eval::ReachCache::new();
@@ -157,9 +186,68 @@ mod tests {
         model
             .elements
             .iter()
-            .filter(|e| may_hold(&mut evaluator, &rule.condition, e.kind, e.role))
+            .filter(|e| may_hold(&mut evaluator, &rule.condition, (e.kind, e.role)))
             .map(|e| e.name.clone())
             .collect()
+    }
+
+    /// The flows (`source->target`) a flow rule may hold for.
+    fn flow_may_hold_for(condition: &str) -> Vec<String> {
+        let compilation = with_rule("flow f", condition);
+        let model = &compilation.model;
+        let graph = Graph::build(model);
+        let reach = eval::ReachCache::new();
+        let mut evaluator = Evaluator {
+            graph: &graph,
+            env: Vec::new(),
+            reach: &reach,
+        };
+        let rule = compilation.rules.iter().find(|r| r.id == "X-1").unwrap();
+        let shape = |e: crate::model::ElementId| (model.element(e).kind, model.element(e).role);
+        model
+            .flows
+            .iter()
+            .filter(|f| {
+                flow_may_hold(
+                    &mut evaluator,
+                    &rule.condition,
+                    shape(f.source),
+                    shape(f.target),
+                )
+            })
+            .map(|f| {
+                format!(
+                    "{}->{}",
+                    model.element(f.source).name,
+                    model.element(f.target).name
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_flow_rule_is_ruled_out_by_its_ends_kinds_and_roles() {
+        assert_eq!(
+            flow_may_hold_for("f.target.role == store and f.crosses"),
+            ["fn->db", "fn->t"]
+        );
+        assert_eq!(
+            flow_may_hold_for("f.source.is(aws.lambda) and f.target.has(force_tls)"),
+            ["fn->db"]
+        );
+        assert_eq!(
+            flow_may_hold_for("f.target.kind.supports(encryption(cmk)) or f.source.role == actor"),
+            ["user->fn", "fn->db", "fn->t"]
+        );
+        // The flow's own attributes are not known from its ends.
+        assert_eq!(
+            flow_may_hold_for("f.authn == none"),
+            ["user->fn", "fn->db", "fn->t"]
+        );
+        assert_eq!(
+            flow_may_hold_for("f.source.role == store and f.authn == none"),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
