@@ -161,8 +161,9 @@ pub fn compile(model: &Model, sources: &SourceMap) -> (Vec<CompiledRule>, Vec<Di
 /// Runs every rule over the graph, skipping the rules `skip` says are disabled.
 ///
 /// Elements are visited one after another, each with the rules that can hold for its kind and
-/// role ([`prefilter`]), then flows with the flow rules: every element is read once, not once
-/// per rule. The hits come in no particular order; findings are sorted.
+/// role ([`prefilter`]), then flows, each with the flow rules that can hold for its ends: every
+/// element is read once, not once per rule. The hits come in no particular order; findings are
+/// sorted.
 pub fn evaluate(
     rules: &[CompiledRule],
     graph: &Graph,
@@ -192,7 +193,7 @@ fn evaluate_with(
     let reach = eval::ReachCache::new();
     let enabled: Vec<usize> = (0..rules.len()).filter(|&i| !skip(&rules[i])).collect();
     // The rules for each kind and role present, decided before the elements are shared out.
-    let mut per_kind: HashMap<(KindId, RoleId), Vec<usize>> = HashMap::new();
+    let mut per_kind: HashMap<Shape, Vec<usize>> = HashMap::new();
     let mut evaluator = Evaluator {
         graph,
         env: Vec::new(),
