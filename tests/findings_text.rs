@@ -12,14 +12,8 @@ fn trimmed(text: &str) -> Vec<&str> {
 
 #[test]
 fn the_fast_path_prints_every_finding_as_ariadne_does() {
-    let root = support::repo_root();
-    let mut files = Vec::new();
-    for dir in ["examples", "tests/fixtures", "tests/rules", "tests/drift"] {
-        support::all_flow_files(&root.join(dir), &mut files);
-    }
-    files.sort();
     let (mut fast, mut reference_only) = (0, 0);
-    for path in files {
+    for path in support::bundled_models() {
         let base = path.parent().unwrap();
         let compilation = support::compile_file(base, &path);
         let sources = &compilation.unit.sources;

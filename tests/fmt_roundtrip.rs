@@ -25,13 +25,7 @@ fn meaning(base: &Path, name: &str, bytes: Vec<u8>) -> (serde_json::Value, Vec<(
 
 #[test]
 fn formatting_is_stable_and_keeps_the_meaning() {
-    let root = support::repo_root();
-    let mut files = Vec::new();
-    support::all_flow_files(&root.join("examples"), &mut files);
-    support::all_flow_files(&root.join("tests/fixtures"), &mut files);
-    support::all_flow_files(&root.join("tests/rules"), &mut files);
-    support::all_flow_files(&root.join("stdlib"), &mut files);
-    files.sort();
+    let files = support::flow_files_under(&["examples", "tests/fixtures", "tests/rules", "stdlib"]);
     let mut formatted_count = 0;
     for path in &files {
         let bytes = std::fs::read(path).unwrap();
@@ -78,11 +72,7 @@ fn formatting_is_stable_and_keeps_the_meaning() {
 
 #[test]
 fn examples_and_stdlib_are_formatted() {
-    let root = support::repo_root();
-    let mut files = Vec::new();
-    support::all_flow_files(&root.join("examples"), &mut files);
-    support::all_flow_files(&root.join("stdlib"), &mut files);
-    for path in files {
+    for path in support::flow_files_under(&["examples", "stdlib"]) {
         let text = std::fs::read_to_string(&path).unwrap();
         let formatted = format(FileId(0), &text).unwrap();
         assert_eq!(formatted, text, "{} is not formatted", path.display());

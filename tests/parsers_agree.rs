@@ -66,13 +66,7 @@ fn first_difference(fast: &impl std::fmt::Debug, pest: &impl std::fmt::Debug) ->
 }
 
 fn repository_files() -> Vec<(PathBuf, String)> {
-    let root = support::repo_root();
-    let mut files = Vec::new();
-    for dir in ["examples", "stdlib", "tests", "docs"] {
-        support::all_flow_files(&root.join(dir), &mut files);
-    }
-    files.sort();
-    files
+    support::flow_files_under(&["examples", "stdlib", "tests", "docs"])
         .into_iter()
         .filter_map(|path| {
             let text = String::from_utf8(std::fs::read(&path).ok()?).ok()?;

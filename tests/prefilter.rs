@@ -33,14 +33,8 @@ fn both_ways(compilation: &threatflow::Compilation) -> (Vec<String>, Vec<String>
 
 #[test]
 fn the_prefilter_keeps_every_hit_of_every_bundled_model() {
-    let root = support::repo_root();
-    let mut files = Vec::new();
-    for dir in ["examples", "tests/fixtures", "tests/rules", "tests/drift"] {
-        support::all_flow_files(&root.join(dir), &mut files);
-    }
-    files.sort();
     let mut compared = 0;
-    for path in files {
+    for path in support::bundled_models() {
         let compilation = support::compile_file(path.parent().unwrap(), &path);
         if compilation.has_errors() {
             continue;

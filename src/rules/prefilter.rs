@@ -171,11 +171,14 @@ mod tests {
         compilation
     }
 
-    /// The names of the elements the rule may hold for.
-    fn may_hold_for(condition: &str) -> Vec<String> {
-        let compilation = with_rule("element e", condition);
-        let model = &compilation.model;
-        let graph = Graph::build(model);
+    /// `decide` over the compiled model, an evaluator and the rule of `condition`.
+    fn deciding<T>(
+        subject: &str,
+        condition: &str,
+        decide: impl for<'a, 'c> FnOnce(&'a crate::model::Model, &mut Evaluator<'a, 'c>, &'a Expr) -> T,
+    ) -> T {
+        let compilation = with_rule(subject, condition);
+        let graph = Graph::build(&compilation.model);
         let reach = eval::ReachCache::new();
         let mut evaluator = Evaluator {
             graph: &graph,
@@ -183,46 +186,35 @@ mod tests {
             reach: &reach,
         };
         let rule = compilation.rules.iter().find(|r| r.id == "X-1").unwrap();
-        model
-            .elements
-            .iter()
-            .filter(|e| may_hold(&mut evaluator, &rule.condition, (e.kind, e.role)))
-            .map(|e| e.name.clone())
-            .collect()
+        decide(&compilation.model, &mut evaluator, &rule.condition)
+    }
+
+    /// The names of the elements the rule may hold for.
+    fn may_hold_for(condition: &str) -> Vec<String> {
+        deciding("element e", condition, |model, evaluator, condition| {
+            model
+                .elements
+                .iter()
+                .filter(|e| may_hold(evaluator, condition, (e.kind, e.role)))
+                .map(|e| e.name.clone())
+                .collect()
+        })
     }
 
     /// The flows (`source->target`) a flow rule may hold for.
     fn flow_may_hold_for(condition: &str) -> Vec<String> {
-        let compilation = with_rule("flow f", condition);
-        let model = &compilation.model;
-        let graph = Graph::build(model);
-        let reach = eval::ReachCache::new();
-        let mut evaluator = Evaluator {
-            graph: &graph,
-            env: Vec::new(),
-            reach: &reach,
-        };
-        let rule = compilation.rules.iter().find(|r| r.id == "X-1").unwrap();
-        let shape = |e: crate::model::ElementId| (model.element(e).kind, model.element(e).role);
-        model
-            .flows
-            .iter()
-            .filter(|f| {
-                flow_may_hold(
-                    &mut evaluator,
-                    &rule.condition,
-                    shape(f.source),
-                    shape(f.target),
-                )
-            })
-            .map(|f| {
-                format!(
-                    "{}->{}",
-                    model.element(f.source).name,
-                    model.element(f.target).name
-                )
-            })
-            .collect()
+        deciding("flow f", condition, |model, evaluator, condition| {
+            let shape = |e| (model.element(e).kind, model.element(e).role);
+            model
+                .flows
+                .iter()
+                .filter(|f| flow_may_hold(evaluator, condition, shape(f.source), shape(f.target)))
+                .map(|f| {
+                    let name = |e| &model.element(e).name;
+                    format!("{}->{}", name(f.source), name(f.target))
+                })
+                .collect()
+        })
     }
 
     #[test]

@@ -74,6 +74,22 @@ pub fn all_flow_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Every `.flow` file under the repository's directories `dirs`, recursively, sorted.
+pub fn flow_files_under(dirs: &[&str]) -> Vec<PathBuf> {
+    let root = repo_root();
+    let mut files = Vec::new();
+    for dir in dirs {
+        all_flow_files(&root.join(dir), &mut files);
+    }
+    files.sort();
+    files
+}
+
+/// The bundled models: the examples, the fixtures, the rule fixtures and the drift models.
+pub fn bundled_models() -> Vec<PathBuf> {
+    flow_files_under(&["examples", "tests/fixtures", "tests/rules", "tests/drift"])
+}
+
 /// Every `.flow` file directly in `dir`, sorted.
 pub fn flow_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
