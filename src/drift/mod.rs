@@ -131,7 +131,7 @@ fn to_findings(
         let check = checks::find(drift.check).expect("a known drift check");
         let (path, item, span) = match drift.subject {
             Subject::Element(e) => (
-                element_paths[e.index()].clone(),
+                Arc::clone(&element_paths[e.index()]),
                 Item::Element(e),
                 model.element(e).span,
             ),
@@ -140,11 +140,16 @@ fn to_findings(
                     "{}->{}",
                     element_paths[principal.index()],
                     element_paths[target.index()]
-                ),
+                )
+                .into(),
                 Item::Element(principal),
                 model.element(principal).span,
             ),
-            Subject::Flow(f) => (flow_paths[f].clone(), Item::Flow(f), model.flows[f].span),
+            Subject::Flow(f) => (
+                Arc::clone(&flow_paths[f]),
+                Item::Flow(f),
+                model.flows[f].span,
+            ),
             Subject::Resource(d, r) => {
                 let (file_id, deployment) = &deployments[d];
                 let resource = &deployment.resources[r];
@@ -152,7 +157,7 @@ fn to_findings(
                     .get(*file_id)
                     .offset_of(resource.line, resource.column);
                 (
-                    format!("{}#{}", keys[d], resource.id),
+                    format!("{}#{}", keys[d], resource.id).into(),
                     Item::Resource,
                     Span::point(*file_id, offset),
                 )
@@ -176,7 +181,7 @@ fn to_findings(
             stride: check.stride.iter().map(|s| s.to_string()).collect(),
             severity: check.severity,
             status: Status::Active,
-            element: path.into(),
+            element: path,
             location: Location::of(sources, span),
             deployed,
             message: drift.message,

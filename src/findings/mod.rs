@@ -103,17 +103,18 @@ pub fn element_path(graph: &Graph, element: ElementId) -> String {
     parts.join("/")
 }
 
-/// The path of every element, in element order (computed once for many findings).
-pub fn element_paths(graph: &Graph) -> Vec<String> {
+/// The path of every element, in element order (computed once for many findings, which share
+/// them).
+pub fn element_paths(graph: &Graph) -> Vec<Arc<str>> {
     (0..graph.model.elements.len())
-        .map(|i| element_path(graph, ElementId(i as u32)))
+        .map(|i| Arc::from(element_path(graph, ElementId(i as u32))))
         .collect()
 }
 
 /// The stable names of every flow: `source->target`, then `#label` (or `#2`, `#3`, … in
 /// declaration order) when several flows join the same two elements. `paths` are the
 /// elements' paths, from [`element_paths`].
-pub fn flow_paths(graph: &Graph, paths: &[String]) -> Vec<String> {
+pub fn flow_paths(graph: &Graph, paths: &[Arc<str>]) -> Vec<Arc<str>> {
     let model = graph.model;
     let mut per_pair: BTreeMap<(ElementId, ElementId), usize> = BTreeMap::new();
     for flow in &model.flows {
@@ -132,14 +133,15 @@ pub fn flow_paths(graph: &Graph, paths: &[String]) -> Vec<String> {
             );
             let nth = seen.entry(pair).or_default();
             *nth += 1;
-            if per_pair[&pair] == 1 {
+            let path = if per_pair[&pair] == 1 {
                 base
             } else {
                 match &flow.label {
                     Some(label) => format!("{base}#{label}"),
                     None => format!("{base}#{nth}"),
                 }
-            }
+            };
+            Arc::from(path)
         })
         .collect()
 }
@@ -152,11 +154,8 @@ pub fn from_hits(
     sources: &SourceMap,
 ) -> Vec<Finding> {
     let model = graph.model;
-    let shared =
-        |paths: Vec<String>| -> Vec<Arc<str>> { paths.into_iter().map(Arc::from).collect() };
-    let element_path_text = element_paths(graph);
-    let flow_paths = shared(flow_paths(graph, &element_path_text));
-    let element_paths = shared(element_path_text);
+    let element_paths = element_paths(graph);
+    let flow_paths = flow_paths(graph, &element_paths);
     let rule_ids: Vec<Arc<str>> = rules.iter().map(|r| Arc::from(r.id.as_str())).collect();
     let titles: Vec<Arc<str>> = rules.iter().map(|r| Arc::from(r.title.as_str())).collect();
     let path_of = |item: Item| match item {

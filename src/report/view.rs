@@ -141,10 +141,7 @@ impl<'c> ReportView<'c> {
         let sources = &compilation.unit.sources;
         let graph = Graph::build(model);
         let element_paths = findings::element_paths(&graph);
-        let flow_ids: Vec<Arc<str>> = findings::flow_paths(&graph, &element_paths)
-            .into_iter()
-            .map(Arc::from)
-            .collect();
+        let flow_ids = findings::flow_paths(&graph, &element_paths);
         let data_name = |d: &DataId| model.data[d.index()].name.as_str();
         let boundary_names = |chain: &[BoundaryId]| -> Vec<&'c str> {
             chain
@@ -182,7 +179,7 @@ impl<'c> ReportView<'c> {
                 ElementView {
                     id: &e.name,
                     name: &e.name,
-                    path: path.into(),
+                    path,
                     findings: std::mem::take(&mut own[i]),
                     label: e.label.as_deref().unwrap_or(&e.name),
                     kind: &kind.name,
