@@ -203,15 +203,15 @@ pub fn read(file: &str, text: &str) -> Result<Node, ReadError> {
             column: 1,
         });
     }
-    super::hcl_brackets::check(file, text)?;
+    let locator = Locator {
+        file: SourceFile::new(file.to_string(), text.to_string()),
+    };
+    super::hcl_brackets::check(&locator.file)?;
     let body = hcl_edit::parser::parse_body(text).map_err(|error| ReadError {
         message: format!("this is not valid HCL: {}", error.message()),
         line: error.location().line(),
         column: error.location().column(),
     })?;
-    let locator = Locator {
-        file: SourceFile::new(file.to_string(), text.to_string()),
-    };
     let mut planned = Vec::new();
     let mut configured = Vec::new();
     for block in body.blocks() {

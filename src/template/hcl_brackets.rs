@@ -37,14 +37,14 @@ impl Open {
     }
 }
 
-/// Checks that the brackets of `text` balance; `file` names it in the error's location.
-pub fn check(file: &str, text: &str) -> Result<(), ReadError> {
+/// Checks that the brackets of `file` balance.
+pub fn check(file: &SourceFile) -> Result<(), ReadError> {
+    let text = file.text.as_str();
     let bytes = text.as_bytes();
     let mut stack: Vec<(Open, usize)> = Vec::new();
     let mut at = 0;
     let error = |offset: usize, message: String| {
-        let (line, column) =
-            SourceFile::new(file.to_string(), text.to_string()).line_column(offset);
+        let (line, column) = file.line_column(offset);
         ReadError {
             message,
             line,
@@ -99,8 +99,7 @@ pub fn check(file: &str, text: &str) -> Result<(), ReadError> {
                     Some((Open::Bracket, _)) if byte == b']' => {}
                     Some((Open::Paren, _)) if byte == b')' => {}
                     Some((open, opened)) => {
-                        let (line, column) =
-                            SourceFile::new(String::new(), text.to_string()).line_column(opened);
+                        let (line, column) = file.line_column(opened);
                         return Err(error(
                             at,
                             format!(
@@ -170,7 +169,7 @@ mod tests {
     use super::*;
 
     fn error_of(text: &str) -> Option<(String, usize, usize)> {
-        check("main.tf", text)
+        check(&SourceFile::new("main.tf".to_string(), text.to_string()))
             .err()
             .map(|e| (e.message, e.line, e.column))
     }
