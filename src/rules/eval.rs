@@ -10,6 +10,7 @@ use crate::model::*;
 use crate::syntax::ast::BinaryOp;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
 /// A runtime value. Text borrows from the model or the rule where it can: evaluating a
@@ -48,7 +49,9 @@ impl Value<'_> {
         match self {
             Value::Absent => out.push_str("none"),
             Value::Bool(b) => out.push_str(if *b { "on" } else { "off" }),
-            Value::Int(n) => out.push_str(&n.to_string()),
+            Value::Int(n) => {
+                let _ = write!(out, "{n}");
+            }
             Value::Str(s) | Value::Sym(s) => out.push_str(s),
             Value::Element(e) => out.push_str(&model.element(*e).name),
             Value::Flow(f) => out.push_str(&flow_name(model, *f)),

@@ -18,7 +18,7 @@ use crate::source::SourceMap;
 use crate::span::Span;
 use check::Checker;
 use eval::Evaluator;
-use prefilter::Shape;
+use prefilter::{Known, Shape, shape};
 use rayon::prelude::*;
 use severity::{Level, Severity, SeverityRule};
 use std::collections::HashMap;
@@ -200,56 +200,46 @@ fn evaluate_with(
         reach: &reach,
     };
     for element in &model.elements {
-        per_kind
-            .entry((element.kind, element.role))
-            .or_insert_with(|| {
-                enabled
-                    .iter()
-                    .copied()
-                    .filter(|&r| {
-                        let rule = &rules[r];
-                        let subject = match rule.subject {
-                            Subject::Flows => false,
-                            Subject::Elements => true,
-                            Subject::Role(role) => element.role == role,
-                            Subject::Kind(kind) => element.kind == kind,
-                        };
-                        subject
-                            && (!prefilter
-                                || prefilter::may_hold(
-                                    &mut evaluator,
-                                    &rule.condition,
-                                    (element.kind, element.role),
-                                ))
-                    })
-                    .collect()
-            });
+        per_kind.entry(shape(element)).or_insert_with(|| {
+            enabled
+                .iter()
+                .copied()
+                .filter(|&r| {
+                    let rule = &rules[r];
+                    let subject = match rule.subject {
+                        Subject::Flows => false,
+                        Subject::Elements => true,
+                        Subject::Role(role) => element.role == role,
+                        Subject::Kind(kind) => element.kind == kind,
+                    };
+                    subject
+                        && (!prefilter
+                            || Known::Element(shape(element))
+                                .may_hold(&mut evaluator, &rule.condition))
+                })
+                .collect()
+        });
     }
     // The flow rules for each pair of end shapes present.
     let flow_rules: Vec<usize> = enabled
         .into_iter()
         .filter(|&r| rules[r].subject == Subject::Flows)
         .collect();
-    let shape = |e: ElementId| {
-        let element = model.element(e);
-        (element.kind, element.role)
+    let ends = |flow: &Flow| {
+        (
+            shape(model.element(flow.source)),
+            shape(model.element(flow.target)),
+        )
     };
     let mut per_ends: HashMap<(Shape, Shape), Vec<usize>> = HashMap::new();
     for flow in &model.flows {
-        let (source, target) = (shape(flow.source), shape(flow.target));
+        let (source, target) = ends(flow);
         per_ends.entry((source, target)).or_insert_with(|| {
+            let known = Known::Flow { source, target };
             flow_rules
                 .iter()
                 .copied()
-                .filter(|&r| {
-                    !prefilter
-                        || prefilter::flow_may_hold(
-                            &mut evaluator,
-                            &rules[r].condition,
-                            source,
-                            target,
-                        )
-                })
+                .filter(|&r| !prefilter || known.may_hold(&mut evaluator, &rules[r].condition))
                 .collect()
         });
     }
@@ -274,12 +264,12 @@ fn evaluate_with(
                 if index < elements {
                     let element = &model.elements[index];
                     let item = Item::Element(ElementId(index as u32));
-                    for &r in &per_kind[&(element.kind, element.role)] {
+                    for &r in &per_kind[&shape(element)] {
                         run(&mut evaluator, rules, r, item, &mut hits);
                     }
                 } else {
                     let flow = &model.flows[index - elements];
-                    for &r in &per_ends[&(shape(flow.source), shape(flow.target))] {
+                    for &r in &per_ends[&ends(flow)] {
                         run(
                             &mut evaluator,
                             rules,

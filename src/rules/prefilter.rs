@@ -12,7 +12,7 @@
 
 use super::eval::{self, Evaluator, Value};
 use super::ir::{Expr, Field, Method, Target};
-use crate::model::{KindId, RoleId};
+use crate::model::{Element, KindId, RoleId};
 use crate::resolve::can_have;
 use crate::syntax::ast::BinaryOp;
 use std::borrow::Cow;
@@ -23,32 +23,24 @@ const SUBJECT: usize = 0;
 /// An element's kind and role.
 pub type Shape = (KindId, RoleId);
 
-/// Whether `condition` can hold for an element of this shape: false only when the parts that
-/// depend on the kind and role alone already make it false.
-pub fn may_hold<'a>(evaluator: &mut Evaluator<'a, '_>, condition: &'a Expr, shape: Shape) -> bool {
-    let known = Known::Element(shape);
-    !matches!(known.value(evaluator, condition), Some(v) if !v.truthy())
+/// The shape of an element.
+pub fn shape(element: &Element) -> Shape {
+    (element.kind, element.role)
 }
 
-/// Whether a flow rule's `condition` can hold for a flow whose ends have these shapes: false
-/// only when the parts that depend on the ends' kinds and roles alone make it false.
-pub fn flow_may_hold<'a>(
-    evaluator: &mut Evaluator<'a, '_>,
-    condition: &'a Expr,
-    source: Shape,
-    target: Shape,
-) -> bool {
-    let known = Known::Flow { source, target };
-    !matches!(known.value(evaluator, condition), Some(v) if !v.truthy())
-}
-
-/// What is known of the subject: an element's shape, or the shapes of a flow's ends.
-enum Known {
+/// What is known of a rule's subject: an element's shape, or the shapes of a flow's ends.
+pub enum Known {
     Element(Shape),
     Flow { source: Shape, target: Shape },
 }
 
 impl Known {
+    /// Whether `condition` can hold for a subject of the known shapes: false only when the
+    /// parts that depend on those kinds and roles alone already make it false.
+    pub fn may_hold<'a>(&self, evaluator: &mut Evaluator<'a, '_>, condition: &'a Expr) -> bool {
+        !matches!(self.value(evaluator, condition), Some(v) if !v.truthy())
+    }
+
     /// The shape of the element `expr` stands for, when it is the subject element or an end
     /// of the subject flow.
     fn shape(&self, expr: &Expr) -> Option<Shape> {
@@ -195,7 +187,7 @@ mod tests {
             model
                 .elements
                 .iter()
-                .filter(|e| may_hold(evaluator, condition, (e.kind, e.role)))
+                .filter(|e| Known::Element(shape(e)).may_hold(evaluator, condition))
                 .map(|e| e.name.clone())
                 .collect()
         })
@@ -204,11 +196,17 @@ mod tests {
     /// The flows (`source->target`) a flow rule may hold for.
     fn flow_may_hold_for(condition: &str) -> Vec<String> {
         deciding("flow f", condition, |model, evaluator, condition| {
-            let shape = |e| (model.element(e).kind, model.element(e).role);
             model
                 .flows
                 .iter()
-                .filter(|f| flow_may_hold(evaluator, condition, shape(f.source), shape(f.target)))
+                .filter(|f| {
+                    let (source, target) = (model.element(f.source), model.element(f.target));
+                    Known::Flow {
+                        source: shape(source),
+                        target: shape(target),
+                    }
+                    .may_hold(evaluator, condition)
+                })
                 .map(|f| {
                     let name = |e| &model.element(e).name;
                     format!("{}->{}", name(f.source), name(f.target))
