@@ -108,7 +108,7 @@ pub mod reference {
 }
 
 /// How many findings are rendered before their text is written.
-const BATCH: usize = 65536;
+const BATCH: usize = 8192;
 
 /// How many findings one task renders.
 const PIECE: usize = 1024;

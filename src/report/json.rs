@@ -13,6 +13,10 @@ pub fn render(view: &ReportView) -> String {
 /// Writes the report as [`render`] renders it, straight to `out`: a large model's report is
 /// never held as one string.
 pub fn write(view: &ReportView, out: &mut (impl Write + ?Sized)) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, view)?;
-    out.write_all(b"\n")
+    // serde_json writes a few bytes at a time; a buffer of a known type takes them without a
+    // call through `out` (often `dyn Write`) for each.
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
+    serde_json::to_writer_pretty(&mut buffered, view)?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
 }
