@@ -91,6 +91,23 @@ pub struct Finding {
     pub span: Span,
 }
 
+/// How ids `rule@path` order, from their two parts: as the joined strings would (a rule id has
+/// no `@`, so where one rule id is the start of the other, `@` meets the longer one's next
+/// character).
+fn id_order((a_rule, a_path): (&str, &str), (b_rule, b_path): (&str, &str)) -> std::cmp::Ordering {
+    if a_rule == b_rule {
+        return a_path.cmp(b_path);
+    }
+    let common = a_rule.len().min(b_rule.len());
+    match a_rule.as_bytes()[..common].cmp(&b_rule.as_bytes()[..common]) {
+        std::cmp::Ordering::Equal if a_rule.len() < b_rule.len() => {
+            b'@'.cmp(&b_rule.as_bytes()[common])
+        }
+        std::cmp::Ordering::Equal => a_rule.as_bytes()[common].cmp(&b'@'),
+        unequal => unequal,
+    }
+}
+
 /// The path of an element: its boundaries, outermost first, then its name.
 pub fn element_path(graph: &Graph, element: ElementId) -> String {
     let model = graph.model;
@@ -163,22 +180,25 @@ pub fn from_hits(
         Item::Flow(f) => &flow_paths[f],
         Item::Resource => unreachable!("rules range over elements and flows"),
     };
-    // Each hit with its id, sorted (on both cores) and built into findings in that order.
-    let mut keyed: Vec<(Arc<str>, Hit)> = hits
-        .into_par_iter()
-        .map(|hit| {
-            let id = format!("{}@{}", rules[hit.rule].id, path_of(hit.item));
-            (Arc::from(id), hit)
+    // The hits sorted (on both cores) by severity, then id, without making the ids: an id is
+    // `rule@path`, and a rule id has no `@`.
+    let mut hits = hits;
+    hits.par_sort_unstable_by(|a, b| {
+        b.severity.cmp(&a.severity).then_with(|| {
+            id_order(
+                (&rules[a.rule].id, path_of(a.item)),
+                (&rules[b.rule].id, path_of(b.item)),
+            )
         })
-        .collect();
-    keyed.par_sort_unstable_by(|(a_id, a), (b_id, b)| {
-        b.severity.cmp(&a.severity).then_with(|| a_id.cmp(b_id))
     });
     // Two hits with one id (one rule on one item) are one finding.
-    keyed.dedup_by(|later, earlier| later.0 == earlier.0);
-    keyed
-        .into_par_iter()
-        .map(|(id, hit)| {
+    hits.dedup_by(|later, earlier| {
+        rules[later.rule].id == rules[earlier.rule].id
+            && path_of(later.item) == path_of(earlier.item)
+    });
+    hits.into_par_iter()
+        .map(|hit| {
+            let id = Arc::from(format!("{}@{}", rules[hit.rule].id, path_of(hit.item)));
             let rule = &rules[hit.rule];
             let span = match hit.item {
                 Item::Element(e) => model.element(e).span,
@@ -204,4 +224,29 @@ pub fn from_hits(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::id_order;
+
+    #[test]
+    fn ids_order_by_their_two_parts_as_the_joined_strings_do() {
+        let rules = [
+            "STR-01", "STR-011", "STR-01a", "STR-0", "SVL-1", "A", "A-1", "A_1",
+        ];
+        let paths = ["a", "a/b", "", "a-b", "z", "A", "a->b", "a->b#2"];
+        let mut pairs = Vec::new();
+        for rule in rules {
+            for path in paths {
+                pairs.push((rule, path));
+            }
+        }
+        for &a in &pairs {
+            for &b in &pairs {
+                let joined = format!("{}@{}", a.0, a.1).cmp(&format!("{}@{}", b.0, b.1));
+                assert_eq!(id_order(a, b), joined, "{a:?} against {b:?}");
+            }
+        }
+    }
 }

@@ -283,7 +283,12 @@ fn evaluate_with(
             hits
         })
         .collect();
-    hits.concat()
+    // Joined piece by piece, each freed once moved, so the hits are not held twice.
+    let mut joined = Vec::with_capacity(hits.iter().map(Vec::len).sum());
+    for piece in hits {
+        joined.extend(piece);
+    }
+    joined
 }
 
 /// How many elements or flows one task evaluates.
