@@ -78,13 +78,14 @@ pub(super) fn attributes(
     written: &[ast::Attribute],
     owner: &ast::Ident,
 ) -> Attributes {
-    let mut out: Vec<Attr> = Vec::new();
+    // Exactly as long as written (a large model has a million of these).
+    let mut out: Vec<Attr> = Vec::with_capacity(written.len());
     // Attributes written, whether or not their value typed: a bad value is reported once, not
     // again as a missing required attribute.
     let mut written_names: Vec<&str> = Vec::new();
-    let keys: Vec<&str> = schema.attrs.iter().map(|a| &*a.name).collect();
     for attribute in written {
         let Some(attr) = schema.attrs.iter().find(|a| *a.name == *attribute.key.name) else {
+            let keys: Vec<&str> = schema.attrs.iter().map(|a| &*a.name).collect();
             let help =
                 did_you_mean(&attribute.key.name, keys.iter().copied()).unwrap_or_else(|| {
                     if keys.is_empty() {
@@ -110,8 +111,16 @@ pub(super) fn attributes(
             );
             continue;
         };
-        written_names.push(&attr.name);
-        let Some(value) = typed(r, &attr.ty, &attribute.values, &attribute.key, &keys) else {
+        if !schema.required.is_empty() {
+            written_names.push(&attr.name);
+        }
+        let Some(value) = typed(
+            r,
+            &attr.ty,
+            &attribute.values,
+            &attribute.key,
+            &schema.attrs,
+        ) else {
             continue;
         };
         match out.iter_mut().find(|a| a.name == attr.name) {
@@ -160,24 +169,26 @@ pub(super) fn attributes(
     Attributes::new(out, Arc::clone(&schema.defaults))
 }
 
-/// Types the values written after `key` as `ty`. `siblings` are the other attribute names of
-/// the schema, used to explain a flag that swallowed the next attribute.
+/// Types the values written after `key` as `ty`. `siblings` are the other attributes of the
+/// schema, whose names explain a flag that swallowed the next attribute.
 pub(super) fn typed(
     r: &mut Resolver,
     ty: &AttrType,
     values: &[ast::Value],
     key: &ast::Ident,
-    siblings: &[&str],
+    siblings: &[AttrSchema],
 ) -> Option<AttrValue> {
     if let AttrType::List(inner) = ty {
         if values.is_empty() {
             missing(r, ty, key);
             return None;
         }
-        let items: Vec<AttrValue> = values
-            .iter()
-            .filter_map(|v| scalar(r, inner, v, key, siblings))
-            .collect();
+        let mut items: Vec<AttrValue> = Vec::with_capacity(values.len());
+        items.extend(
+            values
+                .iter()
+                .filter_map(|v| scalar(r, inner, v, key, siblings)),
+        );
         return (items.len() == values.len()).then_some(AttrValue::List(items));
     }
     match values {
@@ -242,7 +253,7 @@ fn scalar(
     ty: &AttrType,
     value: &ast::Value,
     key: &ast::Ident,
-    siblings: &[&str],
+    siblings: &[AttrSchema],
 ) -> Option<AttrValue> {
     let typed = match (ty, &value.kind) {
         (_, ValueKind::Invalid(_)) => return None,
@@ -269,7 +280,7 @@ fn scalar(
         }
         (AttrType::Bool, ValueKind::Ident(word)) if word == "on" => AttrValue::Bool(true),
         (AttrType::Bool, ValueKind::Ident(word)) if word == "off" => AttrValue::Bool(false),
-        (AttrType::Bool, ValueKind::Ident(word)) if siblings.contains(&word.as_str()) => {
+        (AttrType::Bool, ValueKind::Ident(word)) if siblings.iter().any(|a| *a.name == **word) => {
             wrong_type(
                 r,
                 ty,

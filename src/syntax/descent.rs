@@ -26,6 +26,8 @@ pub fn parse(file: FileId, text: &str) -> Option<File> {
         bytes: text.as_bytes(),
         pos: 0,
         operators: 0,
+        attributes: Vec::new(),
+        members: Vec::new(),
     };
     parser.file().ok()
 }
@@ -51,6 +53,11 @@ struct Parser<'t> {
     /// Operators read in the current `where` expression (over the limit: the reference parser
     /// reports it).
     operators: usize,
+    /// Where a block's attributes are gathered, and each open boundary's members (one buffer
+    /// per level): the tree keeps vectors of exactly their length, which matters when a large
+    /// model has a million small blocks.
+    attributes: Vec<Attribute>,
+    members: Vec<Vec<Member>>,
 }
 
 impl<'t> Parser<'t> {
@@ -354,15 +361,18 @@ impl<'t> Parser<'t> {
     fn block(&mut self) -> Parse<Block> {
         let start = self.pos;
         self.expect("{")?;
-        let mut attributes = Vec::new();
+        self.attributes.clear();
         loop {
             self.skip_trivia();
             if self.eat("}") {
                 break;
             }
-            attributes.push(self.attribute()?);
+            let attribute = self.attribute()?;
+            self.attributes.push(attribute);
             self.skip_semicolon();
         }
+        let mut attributes = Vec::with_capacity(self.attributes.len());
+        attributes.append(&mut self.attributes);
         Ok(Block {
             attributes,
             span: Some(self.span(start, self.pos)),
@@ -518,13 +528,17 @@ impl<'t> Parser<'t> {
         if self.peek() == Some(b'{') {
             let block_start = self.pos;
             self.pos += 1;
+            let mut gathered = self.members.pop().unwrap_or_default();
             loop {
                 self.skip_trivia();
                 if self.eat("}") {
                     break;
                 }
-                members.push(self.member()?);
+                gathered.push(self.member()?);
             }
+            members = Vec::with_capacity(gathered.len());
+            members.append(&mut gathered);
+            self.members.push(gathered);
             end = self.pos;
             block_span = Some(self.span(block_start, end));
         }
@@ -630,7 +644,8 @@ impl<'t> Parser<'t> {
         if self.skip_hspace() {
             match self.value(true)? {
                 Some(first) => {
-                    values.push(first);
+                    // Most attributes have one value.
+                    values = vec![first];
                     self.more_values(&mut values)?;
                 }
                 None => self.pos = after_key,
