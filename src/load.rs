@@ -267,7 +267,7 @@ impl State {
             .items
             .iter()
             .filter_map(|item| match item {
-                ast::Item::Use(use_decl) => Some(use_decl.clone()),
+                ast::Item::Use(use_decl) => Some((**use_decl).clone()),
                 _ => None,
             })
             .collect();

@@ -26,21 +26,22 @@ pub struct Str {
     pub span: Span,
 }
 
-/// A top-level declaration.
+/// A top-level declaration. Each is boxed: the item list of a large file is a list of pointers,
+/// so growing it moves 16 bytes an item, not the largest declaration's size.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {
-    Model(ModelDecl),
-    Use(UseDecl),
-    Role(RoleDecl),
-    Capability(CapabilityDecl),
-    Kind(KindDecl),
-    Classification(ClassificationDecl),
-    Data(DataDecl),
-    Boundary(BoundaryDecl),
-    Element(ElementDecl),
-    Flow(FlowDecl),
-    Rule(RuleDecl),
-    Accept(AcceptDecl),
+    Model(Box<ModelDecl>),
+    Use(Box<UseDecl>),
+    Role(Box<RoleDecl>),
+    Capability(Box<CapabilityDecl>),
+    Kind(Box<KindDecl>),
+    Classification(Box<ClassificationDecl>),
+    Data(Box<DataDecl>),
+    Boundary(Box<BoundaryDecl>),
+    Element(Box<ElementDecl>),
+    Flow(Box<FlowDecl>),
+    Rule(Box<RuleDecl>),
+    Accept(Box<AcceptDecl>),
 }
 
 impl Item {
@@ -244,12 +245,13 @@ pub struct BoundaryDecl {
     pub span: Span,
 }
 
-/// What a boundary contains.
+/// What a boundary contains. Declarations are boxed (a large boundary's member list stays a list
+/// of small values); attributes, the most common member, are not.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Member {
-    Boundary(BoundaryDecl),
-    Element(ElementDecl),
-    Flow(FlowDecl),
+    Boundary(Box<BoundaryDecl>),
+    Element(Box<ElementDecl>),
+    Flow(Box<FlowDecl>),
     Attribute(Attribute),
 }
 

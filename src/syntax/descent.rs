@@ -243,42 +243,42 @@ impl<'t> Parser<'t> {
 
     fn item(&mut self) -> Parse<Item> {
         let item = match self.word().ok_or(GiveUp)? {
-            "model" => Item::Model(self.model_decl()?),
-            "use" => Item::Use(self.use_decl()?),
+            "model" => Item::Model(Box::new(self.model_decl()?)),
+            "use" => Item::Use(Box::new(self.use_decl()?)),
             "role" => {
                 let (name, doc, block, span) = self.named_block("role")?;
-                Item::Role(RoleDecl {
+                Item::Role(Box::new(RoleDecl {
                     name,
                     doc,
                     block,
                     span,
-                })
+                }))
             }
             "capability" => {
                 let (name, doc, block, span) = self.named_block("capability")?;
-                Item::Capability(CapabilityDecl {
+                Item::Capability(Box::new(CapabilityDecl {
                     name,
                     doc,
                     block,
                     span,
-                })
+                }))
             }
             "classification" => {
                 let (name, doc, block, span) = self.named_block("classification")?;
-                Item::Classification(ClassificationDecl {
+                Item::Classification(Box::new(ClassificationDecl {
                     name,
                     doc,
                     block,
                     span,
-                })
+                }))
             }
-            "kind" => Item::Kind(self.kind_decl()?),
-            "data" => Item::Data(self.data_decl()?),
-            "boundary" => Item::Boundary(self.boundary_decl()?),
-            "flow" => Item::Flow(self.flow_decl()?),
-            "rule" => Item::Rule(self.rule_decl()?),
-            "accept" => Item::Accept(self.accept_decl()?),
-            _ => Item::Element(self.element_decl()?.ok_or(GiveUp)?),
+            "kind" => Item::Kind(Box::new(self.kind_decl()?)),
+            "data" => Item::Data(Box::new(self.data_decl()?)),
+            "boundary" => Item::Boundary(Box::new(self.boundary_decl()?)),
+            "flow" => Item::Flow(Box::new(self.flow_decl()?)),
+            "rule" => Item::Rule(Box::new(self.rule_decl()?)),
+            "accept" => Item::Accept(Box::new(self.accept_decl()?)),
+            _ => Item::Element(Box::new(self.element_decl()?.ok_or(GiveUp)?)),
         };
         Ok(item)
     }
@@ -556,11 +556,11 @@ impl<'t> Parser<'t> {
     /// `boundary_decl | flow_decl | element_decl | attribute`, in that order.
     fn member(&mut self) -> Parse<Member> {
         let member = match self.word().ok_or(GiveUp)? {
-            "boundary" => Member::Boundary(self.boundary_decl()?),
-            "flow" => Member::Flow(self.flow_decl()?),
+            "boundary" => Member::Boundary(Box::new(self.boundary_decl()?)),
+            "flow" => Member::Flow(Box::new(self.flow_decl()?)),
             word if DECLARATION_KEYWORDS.contains(&word) => Member::Attribute(self.attribute()?),
             _ => match self.element_decl()? {
-                Some(element) => Member::Element(element),
+                Some(element) => Member::Element(Box::new(element)),
                 None => Member::Attribute(self.attribute()?),
             },
         };

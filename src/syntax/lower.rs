@@ -172,42 +172,42 @@ impl Lowerer<'_> {
 
     fn item(&self, pair: Pair<Rule>) -> Option<Item> {
         let item = match pair.as_rule() {
-            Rule::model_decl => Item::Model(self.model_decl(pair)),
-            Rule::use_decl => Item::Use(self.use_decl(pair)),
+            Rule::model_decl => Item::Model(Box::new(self.model_decl(pair))),
+            Rule::use_decl => Item::Use(Box::new(self.use_decl(pair))),
             Rule::role_decl => {
                 let (name, doc, block, span) = self.named_block(pair);
-                Item::Role(RoleDecl {
+                Item::Role(Box::new(RoleDecl {
                     name,
                     doc,
                     block,
                     span,
-                })
+                }))
             }
             Rule::capability_decl => {
                 let (name, doc, block, span) = self.named_block(pair);
-                Item::Capability(CapabilityDecl {
+                Item::Capability(Box::new(CapabilityDecl {
                     name,
                     doc,
                     block,
                     span,
-                })
+                }))
             }
             Rule::classification_decl => {
                 let (name, doc, block, span) = self.named_block(pair);
-                Item::Classification(ClassificationDecl {
+                Item::Classification(Box::new(ClassificationDecl {
                     name,
                     doc,
                     block,
                     span,
-                })
+                }))
             }
-            Rule::kind_decl => Item::Kind(self.kind_decl(pair)),
-            Rule::data_decl => Item::Data(self.data_decl(pair)),
-            Rule::boundary_decl => Item::Boundary(self.boundary_decl(pair)),
-            Rule::element_decl => Item::Element(self.element_decl(pair)),
-            Rule::flow_decl => Item::Flow(self.flow_decl(pair)),
-            Rule::rule_decl => Item::Rule(self.rule_decl(pair)?),
-            Rule::accept_decl => Item::Accept(self.accept_decl(pair)),
+            Rule::kind_decl => Item::Kind(Box::new(self.kind_decl(pair))),
+            Rule::data_decl => Item::Data(Box::new(self.data_decl(pair))),
+            Rule::boundary_decl => Item::Boundary(Box::new(self.boundary_decl(pair))),
+            Rule::element_decl => Item::Element(Box::new(self.element_decl(pair))),
+            Rule::flow_decl => Item::Flow(Box::new(self.flow_decl(pair))),
+            Rule::rule_decl => Item::Rule(Box::new(self.rule_decl(pair)?)),
+            Rule::accept_decl => Item::Accept(Box::new(self.accept_decl(pair))),
             Rule::recover_item => {
                 self.recovered(&pair, Rule::strict_items);
                 return None;
@@ -493,9 +493,9 @@ impl Lowerer<'_> {
             block_span = Some(self.span(&block));
             for child in block.into_inner() {
                 let member = match child.as_rule() {
-                    Rule::boundary_decl => Member::Boundary(self.boundary_decl(child)),
-                    Rule::element_decl => Member::Element(self.element_decl(child)),
-                    Rule::flow_decl => Member::Flow(self.flow_decl(child)),
+                    Rule::boundary_decl => Member::Boundary(Box::new(self.boundary_decl(child))),
+                    Rule::element_decl => Member::Element(Box::new(self.element_decl(child))),
+                    Rule::flow_decl => Member::Flow(Box::new(self.flow_decl(child))),
                     Rule::attribute => Member::Attribute(self.attribute(child)),
                     Rule::recover_member => {
                         self.recovered(&child, Rule::strict_members);
