@@ -8,7 +8,7 @@ use crate::model::*;
 use crate::span::Span;
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{self, Item, Member};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 pub(super) fn resolve(r: &mut Resolver, unit: &Unit) {
     for (file, _) in files(unit) {

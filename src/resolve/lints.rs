@@ -4,7 +4,7 @@ use super::Resolver;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Origin, Unit};
 use crate::model::*;
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 pub(super) fn check(r: &mut Resolver, unit: &Unit) {
     missing_header(r, unit);

@@ -21,7 +21,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Origin, Unit};
 use crate::model::*;
 use crate::span::Span;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// What the current date is, for expiring accepted risks.
 #[derive(Clone, Copy, Debug)]
@@ -85,7 +85,7 @@ struct Resolver {
     model: Model,
     diagnostics: Vec<Diagnostic>,
     /// Classifications, data, boundaries and elements share one namespace.
-    names: HashMap<String, (Entity, Span)>,
+    names: HashMap<compact_str::CompactString, (Entity, Span)>,
     /// Role names and their aliases.
     roles: HashMap<String, RoleId>,
     capabilities: HashMap<String, CapabilityId>,
@@ -112,8 +112,7 @@ impl Resolver {
             );
             return false;
         }
-        self.names
-            .insert(name.name.to_string(), (entity, name.span));
+        self.names.insert(name.name.clone(), (entity, name.span));
         true
     }
 

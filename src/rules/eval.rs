@@ -8,8 +8,8 @@ use super::ir::{Expr, Field, Method, Quantifier, Target};
 use crate::graph::{Exposure, FlowIndex, Graph};
 use crate::model::*;
 use crate::syntax::ast::BinaryOp;
+use foldhash::HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 

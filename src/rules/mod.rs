@@ -18,10 +18,10 @@ use crate::source::SourceMap;
 use crate::span::Span;
 use check::Checker;
 use eval::Evaluator;
+use foldhash::{HashMap, HashMapExt};
 use prefilter::{Known, Shape, shape};
 use rayon::prelude::*;
 use severity::{Level, Severity, SeverityRule};
-use std::collections::HashMap;
 use std::sync::Arc;
 use template::Template;
 
