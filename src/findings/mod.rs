@@ -163,6 +163,22 @@ pub fn flow_paths(graph: &Graph, paths: &[Arc<str>]) -> Vec<Arc<str>> {
         .collect()
 }
 
+/// The rank of each of `count` things in the order `cmp` gives them (sorted on both cores);
+/// things that compare equal share a rank.
+fn ranks(count: usize, cmp: impl Fn(usize, usize) -> std::cmp::Ordering + Sync) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..count as u32).collect();
+    order.par_sort_unstable_by(|&a, &b| cmp(a as usize, b as usize));
+    let mut rank = vec![0; count];
+    let mut current = 0;
+    for (position, pair) in order.windows(2).enumerate() {
+        if cmp(pair[0] as usize, pair[1] as usize).is_ne() {
+            current = position as u32 + 1;
+        }
+        rank[pair[1] as usize] = current;
+    }
+    rank
+}
+
 /// Turns rule hits into findings, sorted by severity (highest first), then id.
 pub fn from_hits(
     hits: Vec<Hit>,
@@ -180,21 +196,39 @@ pub fn from_hits(
         Item::Flow(f) => &flow_paths[f],
         Item::Resource => unreachable!("rules range over elements and flows"),
     };
-    // The hits sorted (on both cores) by severity, then id, without making the ids: an id is
-    // `rule@path`, and a rule id has no `@`.
-    let mut hits = hits;
-    hits.par_sort_unstable_by(|a, b| {
-        b.severity.cmp(&a.severity).then_with(|| {
-            id_order(
-                (&rules[a.rule].id, path_of(a.item)),
-                (&rules[b.rule].id, path_of(b.item)),
-            )
-        })
+    // The hits sorted (on both cores) by severity, then id, without making the ids or comparing
+    // strings per pair: a rule's rank and its item path's rank order as the ids do.
+    let elements = model.elements.len();
+    let rule_rank = ranks(rules.len(), |a, b| {
+        // A rule id has no `@`, so two ids order the same whatever paths follow them.
+        id_order((&rules[a].id, ""), (&rules[b].id, ""))
     });
+    let item_path = |k: usize| -> &str {
+        if k < elements {
+            &element_paths[k]
+        } else {
+            &flow_paths[k - elements]
+        }
+    };
+    let path_rank = ranks(elements + flow_paths.len(), |a, b| {
+        item_path(a).cmp(item_path(b))
+    });
+    let item_index = |item: Item| match item {
+        Item::Element(e) => e.index(),
+        Item::Flow(f) => elements + f,
+        Item::Resource => unreachable!("rules range over elements and flows"),
+    };
+    let key = |hit: &Hit| {
+        let rule = rule_rank[hit.rule];
+        let path = path_rank[item_index(hit.item)];
+        (std::cmp::Reverse(hit.severity), rule, path)
+    };
+    let mut hits = hits;
+    hits.par_sort_unstable_by_key(key);
     // Two hits with one id (one rule on one item) are one finding.
     hits.dedup_by(|later, earlier| {
-        rules[later.rule].id == rules[earlier.rule].id
-            && path_of(later.item) == path_of(earlier.item)
+        rule_rank[later.rule] == rule_rank[earlier.rule]
+            && path_rank[item_index(later.item)] == path_rank[item_index(earlier.item)]
     });
     hits.into_par_iter()
         .map(|hit| {
@@ -228,7 +262,20 @@ pub fn from_hits(
 
 #[cfg(test)]
 mod tests {
-    use super::id_order;
+    use super::{id_order, ranks};
+
+    #[test]
+    fn ranks_follow_the_order_and_equal_things_share_one() {
+        let words = ["pear", "apple", "fig", "apple", "zucchini", "fig"];
+        let rank = ranks(words.len(), |a, b| words[a].cmp(words[b]));
+        assert_eq!(rank, [4, 0, 2, 0, 5, 2]);
+        for a in 0..words.len() {
+            for b in 0..words.len() {
+                assert_eq!(rank[a].cmp(&rank[b]), words[a].cmp(words[b]));
+            }
+        }
+        assert!(ranks(0, |_, _| std::cmp::Ordering::Equal).is_empty());
+    }
 
     #[test]
     fn ids_order_by_their_two_parts_as_the_joined_strings_do() {
