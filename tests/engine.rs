@@ -296,3 +296,45 @@ fn an_acceptance_without_a_date_holds_but_is_warned_about() {
     assert_eq!(codes(&c), ["TF0812"]);
     assert_eq!(status_of(&c, "SVL-062@prod/orders"), Status::Accepted);
 }
+
+#[test]
+fn flows_joining_the_same_two_elements_are_told_apart_by_label_or_place() {
+    let text = MODEL.to_string()
+        + "flow save -> orders \"audit\" {\n  data Order\n}\nflow save -> orders {\n  data Order\n}\n";
+    let c = compile_text(&text, support::fixed_today(), &[]);
+    assert!(!c.has_errors(), "{:?}", codes(&c));
+    let graph = threatflow::graph::Graph::build(&c.model);
+    let elements = threatflow::findings::element_paths(&graph);
+    assert_eq!(
+        elements.iter().map(|p| &**p).collect::<Vec<_>>(),
+        [
+            "internet/visitor",
+            "prod/shop_api",
+            "prod/app/save",
+            "prod/orders"
+        ]
+    );
+    let flows = threatflow::findings::flow_paths(&graph, &elements);
+    assert_eq!(
+        flows.iter().map(|p| &**p).collect::<Vec<_>>(),
+        [
+            "internet/visitor->prod/shop_api",
+            "prod/shop_api->prod/app/save",
+            "prod/app/save->prod/orders#1",
+            "prod/app/save->prod/orders#audit",
+            "prod/app/save->prod/orders#3",
+        ]
+    );
+    let on_flows: BTreeSet<&str> = c
+        .findings
+        .iter()
+        .filter_map(|f| f.id.split_once('@').map(|(_, path)| path))
+        .filter(|path| path.contains("->prod/orders"))
+        .collect();
+    assert!(
+        on_flows
+            .iter()
+            .all(|path| flows.iter().any(|f| &**f == *path)),
+        "{on_flows:?}"
+    );
+}

@@ -18,9 +18,9 @@ use crate::rules::severity::Severity;
 use crate::rules::{CompiledRule, Hit, Item};
 use crate::source::SourceMap;
 use crate::span::Span;
+use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Whether a finding counts.
@@ -108,23 +108,40 @@ fn id_order((a_rule, a_path): (&str, &str), (b_rule, b_path): (&str, &str)) -> s
     }
 }
 
-/// The path of an element: its boundaries, outermost first, then its name.
-pub fn element_path(graph: &Graph, element: ElementId) -> String {
+/// The path of every element, in element order (computed once, on both cores, for many
+/// findings, which share them).
+pub fn element_paths(graph: &Graph) -> Vec<Arc<str>> {
     let model = graph.model;
-    let mut parts: Vec<&str> = graph.chains[element.index()]
-        .iter()
-        .rev()
-        .map(|b| model.boundary(*b).name.as_str())
-        .collect();
-    parts.push(&model.element(element).name);
-    parts.join("/")
+    let boundary_paths = boundary_paths(model);
+    model
+        .elements
+        .par_iter()
+        .map_init(String::new, |path, element| {
+            path.clear();
+            if let Some(boundary) = element.boundary {
+                path.push_str(&boundary_paths[boundary.index()]);
+                path.push('/');
+            }
+            path.push_str(&element.name);
+            Arc::from(path.as_str())
+        })
+        .collect()
 }
 
-/// The path of every element, in element order (computed once for many findings, which share
-/// them).
-pub fn element_paths(graph: &Graph) -> Vec<Arc<str>> {
-    (0..graph.model.elements.len())
-        .map(|i| Arc::from(element_path(graph, ElementId(i as u32))))
+/// Each boundary's enclosing boundaries' names, outermost first, then its own, joined by `/`.
+fn boundary_paths(model: &Model) -> Vec<String> {
+    (0..model.boundaries.len())
+        .map(|index| {
+            let mut names = Vec::new();
+            let mut next = Some(BoundaryId(index as u32));
+            while let Some(id) = next {
+                let boundary = model.boundary(id);
+                names.push(boundary.name.as_str());
+                next = boundary.parent;
+            }
+            names.reverse();
+            names.join("/")
+        })
         .collect()
 }
 
@@ -132,33 +149,33 @@ pub fn element_paths(graph: &Graph) -> Vec<Arc<str>> {
 /// declaration order) when several flows join the same two elements. `paths` are the
 /// elements' paths, from [`element_paths`].
 pub fn flow_paths(graph: &Graph, paths: &[Arc<str>]) -> Vec<Arc<str>> {
-    let model = graph.model;
-    let mut per_pair: BTreeMap<(ElementId, ElementId), usize> = BTreeMap::new();
-    for flow in &model.flows {
-        *per_pair.entry((flow.source, flow.target)).or_default() += 1;
-    }
-    let mut seen: BTreeMap<(ElementId, ElementId), usize> = BTreeMap::new();
-    model
-        .flows
+    let flows = &graph.model.flows;
+    let mut per_pair: HashMap<(ElementId, ElementId), u32> = HashMap::with_capacity(flows.len());
+    // Each flow's place among the flows that join its two elements, counted from 1.
+    let nth: Vec<u32> = flows
         .iter()
         .map(|flow| {
-            let pair = (flow.source, flow.target);
-            let base = format!(
-                "{}->{}",
-                paths[flow.source.index()],
-                paths[flow.target.index()]
-            );
-            let nth = seen.entry(pair).or_default();
-            *nth += 1;
-            let path = if per_pair[&pair] == 1 {
-                base
-            } else {
+            let count = per_pair.entry((flow.source, flow.target)).or_default();
+            *count += 1;
+            *count
+        })
+        .collect();
+    flows
+        .par_iter()
+        .zip(nth)
+        .map_init(String::new, |path, (flow, nth)| {
+            path.clear();
+            path.push_str(&paths[flow.source.index()]);
+            path.push_str("->");
+            path.push_str(&paths[flow.target.index()]);
+            if per_pair[&(flow.source, flow.target)] > 1 {
+                path.push('#');
                 match &flow.label {
-                    Some(label) => format!("{base}#{label}"),
-                    None => format!("{base}#{nth}"),
+                    Some(label) => path.push_str(label),
+                    None => path.push_str(&nth.to_string()),
                 }
-            };
-            Arc::from(path)
+            }
+            Arc::from(path.as_str())
         })
         .collect()
 }
