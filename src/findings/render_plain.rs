@@ -61,10 +61,11 @@ fn render(finding: &Finding, sources: &SourceMap, out: &mut String) -> Option<()
     if start >= end || end > text.len() {
         return None;
     }
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line_start = memchr::memrchr(b'\n', &text.as_bytes()[..start]).map_or(0, |i| i + 1);
+    let line_end =
+        memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |i| start + i);
     let line = &text[line_start..line_end];
-    let plain = |s: &str| !s.contains(['\n', '\r']);
+    let plain = |s: &str| memchr::memchr2(b'\n', b'\r', s.as_bytes()).is_none();
     if end > line_end
         || !line.bytes().all(|b| (b' '..=b'~').contains(&b))
         || !plain(&finding.message)
@@ -79,7 +80,7 @@ fn render(finding: &Finding, sources: &SourceMap, out: &mut String) -> Option<()
         return None;
     }
     let (line_number, _) = file.line_column(start);
-    let width = line_number.to_string().len();
+    let width = line_number.checked_ilog10().unwrap_or(0) as usize + 1;
     let (first, last) = (start - line_start, end - line_start);
     let anchor = (first + last) / 2;
     let arrow_len = last + 2;
