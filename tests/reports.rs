@@ -390,3 +390,45 @@ fn awkward_shapes_still_draw() {
         }
     }
 }
+
+/// A model whose element, flow and finding lists are each longer than the JSON writer's window.
+fn long_lists_model(functions: usize) -> String {
+    let mut text = String::from(
+        "model \"long\" { owner \"tests\" }\nuse stride\nuse serverless\ndata pii : confidential\n\
+         boundary internet : internet {\n  actor user\n}\nboundary cloud : aws.account {\n",
+    );
+    for i in 0..functions {
+        text.push_str(&format!("  function f{i} : aws.lambda\n"));
+    }
+    text.push_str("}\n");
+    for i in 0..functions {
+        text.push_str(&format!(
+            "flow user -> f{i} {{\n  data pii\n  protocol https\n}}\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn the_json_report_is_what_serde_json_prints_for_the_view() {
+    let mut models: Vec<(String, Compilation)> = EXAMPLES
+        .iter()
+        .map(|example| (example.to_string(), compile(example)))
+        .collect();
+    let long = support::compile_bytes(
+        &support::repo_root(),
+        "long.flow",
+        long_lists_model(2_500).into_bytes(),
+    );
+    assert!(!long.has_errors());
+    assert!(long.findings.len() > 5_000 && long.model.elements.len() > 2_500);
+    models.push(("long.flow".into(), long));
+    for (name, compilation) in &models {
+        let view = ReportView::new(compilation);
+        let expected = serde_json::to_string_pretty(&view).unwrap() + "\n";
+        assert!(
+            json::render(&view) == expected,
+            "{name}: the JSON report differs"
+        );
+    }
+}
