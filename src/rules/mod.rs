@@ -255,6 +255,7 @@ fn evaluate_with(
         .into_par_iter()
         .map(|range| {
             let mut hits = Vec::new();
+            let mut scratch = String::new();
             let mut evaluator = Evaluator {
                 graph,
                 env: Vec::new(),
@@ -265,7 +266,7 @@ fn evaluate_with(
                     let element = &model.elements[index];
                     let item = Item::Element(ElementId(index as u32));
                     for &r in &per_kind[&shape(element)] {
-                        run(&mut evaluator, rules, r, item, &mut hits);
+                        run(&mut evaluator, rules, r, item, &mut hits, &mut scratch);
                     }
                 } else {
                     let flow = &model.flows[index - elements];
@@ -276,6 +277,7 @@ fn evaluate_with(
                             r,
                             Item::Flow(index - elements),
                             &mut hits,
+                            &mut scratch,
                         );
                     }
                 }
@@ -301,6 +303,7 @@ fn run<'a>(
     index: usize,
     item: Item,
     hits: &mut Vec<Hit>,
+    scratch: &mut String,
 ) {
     let rule = &rules[index];
     let value = match item {
@@ -313,8 +316,11 @@ fn run<'a>(
     if !evaluator.eval(&rule.condition).truthy() {
         return;
     }
-    let message = rule.message.render(evaluator);
-    let fix = rule.fix.as_ref().map(|fix| fix.render_shared(evaluator));
+    let message = rule.message.render(evaluator, scratch);
+    let fix = rule
+        .fix
+        .as_ref()
+        .map(|fix| fix.render_shared(evaluator, scratch));
     hits.push(Hit {
         rule: index,
         item,

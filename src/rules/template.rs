@@ -15,8 +15,6 @@ pub struct Template {
     pieces: Vec<Piece>,
     /// The text of a template without placeholders, shared by every finding.
     constant: Option<Arc<str>>,
-    /// Room for a rendering: the literal text and some for each placeholder's value.
-    capacity: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -106,37 +104,39 @@ impl Template {
             [Piece::Text(text)] => Some(Arc::from(text.as_str())),
             _ => None,
         };
-        let capacity = pieces
-            .iter()
-            .map(|piece| match piece {
-                Piece::Text(text) => text.len(),
-                Piece::Value(_) => 16,
-            })
-            .sum();
-        ok.then_some(Template {
-            pieces,
-            constant,
-            capacity,
-        })
+        ok.then_some(Template { pieces, constant })
     }
 
-    /// The text for one finding; a template without placeholders is one shared string.
-    pub fn render_shared<'a>(&'a self, evaluator: &mut Evaluator<'a, '_>) -> Arc<str> {
+    /// The text for one finding, in an allocation of its exact length (rendered first into
+    /// `scratch`, which keeps its room from one finding to the next).
+    pub fn render<'a>(&'a self, evaluator: &mut Evaluator<'a, '_>, scratch: &mut String) -> String {
+        self.render_into(evaluator, scratch);
+        scratch.as_str().to_owned()
+    }
+
+    /// Like [`Template::render`], but a template without placeholders is one shared string.
+    pub fn render_shared<'a>(
+        &'a self,
+        evaluator: &mut Evaluator<'a, '_>,
+        scratch: &mut String,
+    ) -> Arc<str> {
         match &self.constant {
             Some(text) => Arc::clone(text),
-            None => Arc::from(self.render(evaluator)),
+            None => {
+                self.render_into(evaluator, scratch);
+                Arc::from(scratch.as_str())
+            }
         }
     }
 
-    pub fn render<'a>(&'a self, evaluator: &mut Evaluator<'a, '_>) -> String {
-        let mut out = String::with_capacity(self.capacity);
+    fn render_into<'a>(&'a self, evaluator: &mut Evaluator<'a, '_>, out: &mut String) {
+        out.clear();
         for piece in &self.pieces {
             match piece {
                 Piece::Text(text) => out.push_str(text),
-                Piece::Value(expr) => evaluator.eval(expr).display_into(evaluator.graph, &mut out),
+                Piece::Value(expr) => evaluator.eval(expr).display_into(evaluator.graph, out),
             }
         }
-        out
     }
 }
 
