@@ -248,9 +248,13 @@ pub fn from_hits(
             && path_rank[item_index(later.item)] == path_rank[item_index(earlier.item)]
     });
     hits.into_par_iter()
-        .map(|hit| {
-            let id = Arc::from(format!("{}@{}", rules[hit.rule].id, path_of(hit.item)));
+        .map_init(String::new, |id, hit| {
             let rule = &rules[hit.rule];
+            id.clear();
+            id.push_str(&rule.id);
+            id.push('@');
+            id.push_str(path_of(hit.item));
+            let id = Arc::from(id.as_str());
             let span = match hit.item {
                 Item::Element(e) => model.element(e).span,
                 Item::Flow(f) => model.flows[f].span,
