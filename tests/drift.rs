@@ -36,7 +36,11 @@ fn drift_of(model: &str, templates: &[&str]) -> threatflow::Compilation {
 fn every_drift_check_fires_on_a_template_that_disagrees() {
     let compilation = drift(&["template.yaml"]);
     assert!(compilation.diagnostics.is_empty());
-    let rules: BTreeSet<&str> = compilation.findings.iter().map(|f| &*f.rule).collect();
+    let rules: BTreeSet<&str> = compilation
+        .findings
+        .iter()
+        .map(|f| f.rule.id.as_str())
+        .collect();
     let expected: BTreeSet<&str> = [
         "DRF-001", "DRF-002", "DRF-003", "DRF-010", "DRF-011", "DRF-012", "DRF-013", "DRF-014",
         "DRF-015", "DRF-016", "DRF-017", "DRF-018", "DRF-019", "DRF-020", "DRF-021", "DRF-022",

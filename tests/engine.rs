@@ -120,7 +120,7 @@ fn a_prefix_on_all_covers_every_finding_of_those_rules() {
         format!("{MODEL}accept SVL-* on all {{\n  reason \"Pilot.\"\n  until  2027-01-01\n}}\n");
     let c = compile_text(&text, support::fixed_today(), &[]);
     for finding in &c.findings {
-        let expected = if finding.rule.starts_with("SVL-") {
+        let expected = if finding.rule.id.starts_with("SVL-") {
             Status::Accepted
         } else {
             Status::Active
@@ -182,16 +182,16 @@ fn rules_can_be_disabled_by_option_and_in_the_model() {
     assert!(
         c.findings
             .iter()
-            .all(|f| !f.rule.starts_with("SVL-06") && &*f.rule != "STR-012")
+            .all(|f| !f.rule.id.starts_with("SVL-06") && f.rule.id != "STR-012")
     );
-    assert!(c.findings.iter().any(|f| &*f.rule == "SVL-030"));
+    assert!(c.findings.iter().any(|f| f.rule.id == "SVL-030"));
 
     let in_model = MODEL.replace(
         "model \"Shop\" { owner \"tests\" }",
         "model \"Shop\" {\n  owner   \"tests\"\n  disable \"SVL-030\", \"NOPE-1\"\n}",
     );
     let c = compile_text(&in_model, support::fixed_today(), &["XYZ-*"]);
-    assert!(c.findings.iter().all(|f| &*f.rule != "SVL-030"));
+    assert!(c.findings.iter().all(|f| f.rule.id != "SVL-030"));
     assert_eq!(codes(&c), ["TF0811", "TF0811"]);
 }
 

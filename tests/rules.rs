@@ -106,7 +106,7 @@ fn fires_fixtures_trigger_their_rule() {
         let findings: Vec<_> = compilation
             .findings
             .iter()
-            .filter(|f| *f.rule == *rule)
+            .filter(|f| f.rule.id == *rule)
             .cloned()
             .collect();
         assert!(!findings.is_empty(), "{rule} did not fire");
@@ -131,7 +131,7 @@ fn quiet_fixtures_do_not_trigger_their_rule() {
         let fired: Vec<&str> = compilation
             .findings
             .iter()
-            .filter(|f| *f.rule == *rule)
+            .filter(|f| f.rule.id == *rule)
             .map(|f| &*f.id)
             .collect();
         assert!(

@@ -7,7 +7,9 @@
 
 use crate::Compilation;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::findings::{Finding, Location, Status, apply_accepts, element_paths, flow_paths};
+use crate::findings::{
+    Finding, Location, RuleFacts, Status, apply_accepts, element_paths, flow_paths,
+};
 use crate::graph::{FlowIndex, Graph};
 use crate::model::*;
 use crate::rules::Item;
@@ -176,9 +178,12 @@ fn to_findings(
         });
         findings.push(Finding {
             id: id.into(),
-            rule: check.id.into(),
-            title: check.title.into(),
-            stride: check.stride.iter().map(|s| s.to_string()).collect(),
+            rule: Arc::new(RuleFacts {
+                id: check.id.to_string(),
+                title: check.title.to_string(),
+                stride: check.stride.iter().map(|s| s.to_string()).collect(),
+                refs: Vec::new(),
+            }),
             severity: check.severity,
             status: Status::Active,
             element: path,
@@ -186,7 +191,6 @@ fn to_findings(
             deployed,
             message: drift.message,
             fix: Some(drift.fix.into()),
-            refs: Arc::from([]),
             note: None,
             item,
             span,

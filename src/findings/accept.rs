@@ -36,7 +36,7 @@ pub fn apply_accepts(
         let mut matched = 0;
         for finding in findings.iter_mut() {
             if finding.status != Status::Active
-                || !accept.rule.matches(&finding.rule)
+                || !accept.rule.matches(&finding.rule.id)
                 || !covers(graph, accept.target, finding.item)
             {
                 continue;

@@ -63,32 +63,60 @@ impl Location {
     }
 }
 
-/// A finding. Its strings are shared (a clone costs no copy): the rule's id, title, STRIDE
-/// categories and references with every finding of the rule, the element's path with every
-/// finding on the element.
-#[derive(Clone, Debug, Serialize)]
+/// What every finding of one rule (or drift check) shares, held once.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RuleFacts {
+    pub id: String,
+    pub title: String,
+    pub stride: Vec<String>,
+    pub refs: Vec<String>,
+}
+
+/// A finding. Its strings are shared (a clone costs no copy): the rule's facts with every
+/// finding of the rule, the element's path with every finding on the element. It serializes as
+/// the JSON report's finding (`docs/report-schema.json`), the rule's facts spelled out.
+#[derive(Clone, Debug)]
 pub struct Finding {
     pub id: Arc<str>,
-    pub rule: Arc<str>,
-    pub title: Arc<str>,
-    pub stride: Arc<[String]>,
+    pub rule: Arc<RuleFacts>,
     pub severity: Severity,
     pub status: Status,
     /// The element's path, or the flow's `source->target`.
     pub element: Arc<str>,
     pub location: Location,
     /// For drift: where the template declares the resource or grant the finding is about.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployed: Option<Box<Location>>,
     pub message: String,
     pub fix: Option<Arc<str>>,
-    pub refs: Arc<[String]>,
     /// Why the finding is accepted, or that its acceptance expired.
     pub note: Option<String>,
-    #[serde(skip)]
     pub item: Item,
-    #[serde(skip)]
     pub span: Span,
+}
+
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let fields = if self.deployed.is_some() { 13 } else { 12 };
+        let mut out = serializer.serialize_struct("Finding", fields)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("rule", &self.rule.id)?;
+        out.serialize_field("title", &self.rule.title)?;
+        out.serialize_field("stride", &self.rule.stride)?;
+        out.serialize_field("severity", &self.severity)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("element", &self.element)?;
+        out.serialize_field("location", &self.location)?;
+        match &self.deployed {
+            Some(deployed) => out.serialize_field("deployed", deployed)?,
+            None => out.skip_field("deployed")?,
+        }
+        out.serialize_field("message", &self.message)?;
+        out.serialize_field("fix", &self.fix)?;
+        out.serialize_field("refs", &self.rule.refs)?;
+        out.serialize_field("note", &self.note)?;
+        out.end()
+    }
 }
 
 /// How ids `rule@path` order, from their two parts: as the joined strings would (a rule id has
@@ -206,8 +234,17 @@ pub fn from_hits(
     let model = graph.model;
     let element_paths = element_paths(graph);
     let flow_paths = flow_paths(graph, &element_paths);
-    let rule_ids: Vec<Arc<str>> = rules.iter().map(|r| Arc::from(r.id.as_str())).collect();
-    let titles: Vec<Arc<str>> = rules.iter().map(|r| Arc::from(r.title.as_str())).collect();
+    let facts: Vec<Arc<RuleFacts>> = rules
+        .iter()
+        .map(|r| {
+            Arc::new(RuleFacts {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                stride: r.stride.to_vec(),
+                refs: r.refs.to_vec(),
+            })
+        })
+        .collect();
     let path_of = |item: Item| match item {
         Item::Element(e) => &element_paths[e.index()],
         Item::Flow(f) => &flow_paths[f],
@@ -262,9 +299,7 @@ pub fn from_hits(
             };
             Finding {
                 id,
-                rule: Arc::clone(&rule_ids[hit.rule]),
-                title: Arc::clone(&titles[hit.rule]),
-                stride: rule.stride.clone(),
+                rule: Arc::clone(&facts[hit.rule]),
                 severity: hit.severity,
                 status: Status::Active,
                 element: Arc::clone(path_of(hit.item)),
@@ -272,7 +307,6 @@ pub fn from_hits(
                 deployed: None,
                 message: hit.message,
                 fix: hit.fix,
-                refs: rule.refs.clone(),
                 note: None,
                 item: hit.item,
                 span,

@@ -69,7 +69,7 @@ fn render(finding: &Finding, sources: &SourceMap, out: &mut String) -> Option<()
     if end > line_end
         || !line.bytes().all(|b| (b' '..=b'~').contains(&b))
         || !plain(&finding.message)
-        || !plain(&finding.title)
+        || !plain(&finding.rule.title)
         || !finding
             .fix
             .as_deref()
@@ -91,9 +91,9 @@ fn render(finding: &Finding, sources: &SourceMap, out: &mut String) -> Option<()
     let _ = write!(
         out,
         "[{}] {}: {}",
-        finding.rule,
+        finding.rule.id,
         finding.severity.as_str(),
-        finding.title
+        finding.rule.title
     );
     end_line(out, at);
     margin(out);
@@ -133,7 +133,7 @@ fn render(finding: &Finding, sources: &SourceMap, out: &mut String) -> Option<()
     at = out.len();
     margin(out);
     let _ = write!(out, "│ Note: {} · ", finding.id);
-    for (i, category) in finding.stride.iter().enumerate() {
+    for (i, category) in finding.rule.stride.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }

@@ -165,13 +165,13 @@ fn render_one(
         .with_index_type(IndexType::Byte);
     let mut report = Report::build(kind, (name.clone(), finding.span.range()))
         .with_config(config)
-        .with_code(&finding.rule)
-        .with_message(&finding.title)
+        .with_code(&finding.rule.id)
+        .with_message(&finding.rule.title)
         .with_label(Label::new((name, finding.span.range())).with_message(&finding.message));
     if let Some(fix) = &finding.fix {
         report = report.with_help(fix);
     }
-    let mut note = format!("{} · {}", finding.id, finding.stride.join(", "));
+    let mut note = format!("{} · {}", finding.id, finding.rule.stride.join(", "));
     if let Some(extra) = &finding.note {
         note.push_str(&format!(" · {extra}"));
     }
@@ -180,7 +180,7 @@ fn render_one(
     if report.finish().write(cache, &mut buffer).is_err() {
         return format!(
             "[{}] {}: {} ({}:{}:{})\n",
-            finding.rule,
+            finding.rule.id,
             finding.severity.as_str(),
             finding.message,
             finding.location.file,

@@ -84,7 +84,7 @@ pub fn compare(base: &ReportView, head: &ReportView) -> Diff {
             Some(old) if old.severity != finding.severity => {
                 diff.severity_changed.push(SeverityChange {
                     id: id.to_string(),
-                    title: finding.title.to_string(),
+                    title: finding.rule.title.clone(),
                     before: old.severity,
                     after: finding.severity,
                     message: finding.message.clone(),
@@ -230,7 +230,7 @@ pub fn render_markdown(diff: &Diff) -> String {
                 [
                     f.severity.as_str().to_string(),
                     f.id.to_string(),
-                    f.title.to_string(),
+                    f.rule.title.clone(),
                 ]
             })
             .collect(),

@@ -124,14 +124,14 @@ pub fn render(view: &ReportView, rules: &[CompiledRule]) -> String {
 pub fn render_findings(findings: &[Finding], rules: &[Descriptor]) -> String {
     let mut used: Vec<&Descriptor> = rules
         .iter()
-        .filter(|r| findings.iter().any(|f| *f.rule == r.id))
+        .filter(|r| findings.iter().any(|f| f.rule.id == r.id))
         .collect();
     used.sort_by(|a, b| a.id.cmp(&b.id));
     let descriptors: Vec<Value> = used.iter().map(|r| rule_descriptor(r)).collect();
     let results: Vec<Value> = findings
         .iter()
         .map(|finding| {
-            let index = used.iter().position(|r| r.id == *finding.rule);
+            let index = used.iter().position(|r| r.id == finding.rule.id);
             let mut message = finding.message.clone();
             if let Some(fix) = &finding.fix {
                 message.push_str(&format!(" Fix: {fix}"));
@@ -146,7 +146,7 @@ pub fn render_findings(findings: &[Finding], rules: &[Descriptor]) -> String {
                 locations.push(template);
             }
             let mut result = json!({
-                "ruleId": finding.rule,
+                "ruleId": finding.rule.id,
                 "level": level(finding.severity),
                 "message": { "text": message },
                 "locations": locations,
@@ -154,7 +154,7 @@ pub fn render_findings(findings: &[Finding], rules: &[Descriptor]) -> String {
                 "properties": {
                     "severity": finding.severity.as_str(),
                     "security-severity": score(finding.severity),
-                    "stride": finding.stride,
+                    "stride": finding.rule.stride,
                     "status": finding.status,
                 },
             });

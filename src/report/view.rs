@@ -161,8 +161,8 @@ impl<'c> ReportView<'c> {
                 }
                 own[e.index()].push(FindingRef {
                     id: &finding.id,
-                    rule: &finding.rule,
-                    title: &finding.title,
+                    rule: &finding.rule.id,
+                    title: &finding.rule.title,
                     severity: finding.severity,
                     status: finding.status,
                 });
@@ -281,7 +281,7 @@ impl<'c> ReportView<'c> {
                     name: c.to_string(),
                     count: open_findings
                         .iter()
-                        .filter(|f| f.stride.iter().any(|s| s == c))
+                        .filter(|f| f.rule.stride.iter().any(|s| s == c))
                         .count(),
                 })
                 .collect(),
