@@ -20,8 +20,8 @@ fn compiled(name: &str) -> threatflow::Compilation {
     compilation
 }
 
-fn ids(findings: &[threatflow::findings::Finding]) -> Vec<&str> {
-    findings.iter().map(|f| &*f.id).collect()
+fn ids(findings: &[threatflow::findings::Finding]) -> Vec<String> {
+    findings.iter().map(|f| f.id().to_string()).collect()
 }
 
 #[test]
@@ -30,8 +30,14 @@ fn a_change_adds_resolves_and_changes_findings() {
     let (base, head) = (ReportView::new(&before), ReportView::new(&after));
     let changes = diff::compare(&base, &head);
     let added = ids(&changes.findings_added);
-    assert!(added.contains(&"SVL-001@prod/audit"), "{added:?}");
-    assert!(added.contains(&"SVL-001@prod/orders"), "{added:?}");
+    assert!(
+        added.iter().any(|id| id == "SVL-001@prod/audit"),
+        "{added:?}"
+    );
+    assert!(
+        added.iter().any(|id| id == "SVL-001@prod/orders"),
+        "{added:?}"
+    );
     assert_eq!(ids(&changes.findings_resolved), ["SVL-040@prod/save"]);
     let changed: Vec<(&str, Severity, Severity)> = changes
         .severity_changed
@@ -45,8 +51,12 @@ fn a_change_adds_resolves_and_changes_findings() {
     )));
     // Findings present on both sides with the same severity are not mentioned.
     let unchanged = "SVL-034@prod/orders_api";
-    assert!(base.findings.iter().any(|f| &*f.id == unchanged));
-    assert!(!added.contains(&unchanged) && !changed.iter().any(|c| c.0 == unchanged));
+    assert!(
+        base.findings
+            .iter()
+            .any(|f| f.id().to_string() == unchanged)
+    );
+    assert!(!added.iter().any(|id| id == unchanged) && !changed.iter().any(|c| c.0 == unchanged));
     assert_eq!(changes.elements_added, ["prod/audit"]);
     assert_eq!(changes.flows_added, ["prod/save->prod/audit"]);
     assert!(changes.elements_removed.is_empty() && changes.flows_removed.is_empty());

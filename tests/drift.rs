@@ -48,13 +48,17 @@ fn every_drift_check_fires_on_a_template_that_disagrees() {
     ]
     .into();
     assert_eq!(rules, expected);
-    let ids: BTreeSet<&str> = compilation.findings.iter().map(|f| &*f.id).collect();
+    let ids: BTreeSet<String> = compilation
+        .findings
+        .iter()
+        .map(|f| f.id().to_string())
+        .collect();
     assert!(ids.contains("DRF-010@prod/orders"));
     assert!(ids.contains("DRF-003@template.yaml#AuditTrail"));
     let unmodelled = compilation
         .findings
         .iter()
-        .find(|f| &*f.id == "DRF-003@template.yaml#AuditTrail")
+        .find(|f| f.id().to_string() == "DRF-003@template.yaml#AuditTrail")
         .unwrap();
     // Located at the resource's body (its `Type` line).
     let template =
@@ -81,16 +85,24 @@ fn every_drift_check_fires_on_a_template_that_disagrees() {
 #[test]
 fn a_template_that_agrees_has_no_drift() {
     let compilation = drift(&["agrees.yaml"]);
-    let found: Vec<&str> = compilation.findings.iter().map(|f| &*f.id).collect();
+    let found: Vec<String> = compilation
+        .findings
+        .iter()
+        .map(|f| f.id().to_string())
+        .collect();
     assert!(found.is_empty(), "{found:?}");
 }
 
 #[test]
 fn json_templates_read_like_yaml() {
     let json_only = drift(&["template.json"]);
-    let ids: Vec<&str> = json_only.findings.iter().map(|f| &*f.id).collect();
+    let ids: Vec<String> = json_only
+        .findings
+        .iter()
+        .map(|f| f.id().to_string())
+        .collect();
     assert!(
-        ids.contains(&"DRF-010@prod/orders"),
+        ids.iter().any(|id| id == "DRF-010@prod/orders"),
         "an AWS-managed key is not orders_key: {ids:?}"
     );
     assert!(
@@ -166,7 +178,11 @@ fn drift_uses_the_models_deploy_lines_and_fails_on_request() {
 #[test]
 fn sam_templates_are_expanded_before_comparing() {
     let compilation = drift_of("sam-model.flow", &["sam.yaml"]);
-    let ids: Vec<&str> = compilation.findings.iter().map(|f| &*f.id).collect();
+    let ids: Vec<String> = compilation
+        .findings
+        .iter()
+        .map(|f| f.id().to_string())
+        .collect();
     // The implicit function URL has AuthType NONE; everything else agrees: tracing comes from
     // Globals, the DynamoDBCrudPolicy template backs worker -> orders, the SQS event source
     // backs jobs -> worker, and the implicit execution role belongs to the function.
@@ -176,7 +192,11 @@ fn sam_templates_are_expanded_before_comparing() {
 #[test]
 fn terraform_plans_are_read_with_modules_references_and_grants() {
     let compilation = drift_of("tf-model.flow", &["plan.json"]);
-    let ids: BTreeSet<&str> = compilation.findings.iter().map(|f| &*f.id).collect();
+    let ids: BTreeSet<String> = compilation
+        .findings
+        .iter()
+        .map(|f| f.id().to_string())
+        .collect();
     // The table has encryption off where the model wants orders_key; the function's tracing
     // is PassThrough; the trail in a child module is unmodelled. The role policy (whose
     // resource the configuration references) backs worker -> orders and the event source
@@ -188,7 +208,10 @@ fn terraform_plans_are_read_with_modules_references_and_grants() {
         "DRF-003@plan.json#module.audit.aws_cloudtrail.trail",
     ]
     .into();
-    assert_eq!(ids, expected);
+    assert_eq!(
+        ids.iter().map(String::as_str).collect::<BTreeSet<_>>(),
+        expected
+    );
 }
 
 #[test]
@@ -263,14 +286,21 @@ fn terraform_source_files_are_read_like_plans() {
 
     // The same drift as the plan of the same deployment (which also has a trail in a module).
     let compilation = drift_of("tf-model.flow", &["main.tf"]);
-    let ids: BTreeSet<&str> = compilation.findings.iter().map(|f| &*f.id).collect();
+    let ids: BTreeSet<String> = compilation
+        .findings
+        .iter()
+        .map(|f| f.id().to_string())
+        .collect();
     let expected: BTreeSet<&str> = [
         "DRF-010@prod/orders",
         "DRF-011@prod/worker",
         "DRF-003@main.tf#aws_s3_bucket.files",
     ]
     .into();
-    assert_eq!(ids, expected);
+    assert_eq!(
+        ids.iter().map(String::as_str).collect::<BTreeSet<_>>(),
+        expected
+    );
 }
 
 #[test]

@@ -242,7 +242,7 @@ accept DRF-016 on gone {
         compilation
             .findings
             .iter()
-            .find(|f| &*f.id == id)
+            .find(|f| f.id().to_string() == id)
             .unwrap_or_else(|| panic!("no finding {id}"))
             .status
     };

@@ -39,13 +39,13 @@ fn codes(c: &Compilation) -> Vec<&'static str> {
 fn status_of(c: &Compilation, id: &str) -> Status {
     c.findings
         .iter()
-        .find(|f| &*f.id == id)
+        .find(|f| f.id().to_string() == id)
         .unwrap_or_else(|| panic!("no finding {id}: {:?}", ids(c)))
         .status
 }
 
 fn ids(c: &Compilation) -> BTreeSet<String> {
-    c.findings.iter().map(|f| f.id.to_string()).collect()
+    c.findings.iter().map(|f| f.id().to_string()).collect()
 }
 
 /// A small model with findings of several rules on elements in two boundaries.
@@ -105,7 +105,7 @@ fn an_exact_acceptance_covers_one_finding() {
     let note = c
         .findings
         .iter()
-        .find(|f| &*f.id == "SVL-062@prod/orders")
+        .find(|f| f.id().to_string() == "SVL-062@prod/orders")
         .and_then(|f| f.note.clone())
         .unwrap();
     assert!(
@@ -125,7 +125,7 @@ fn a_prefix_on_all_covers_every_finding_of_those_rules() {
         } else {
             Status::Active
         };
-        assert_eq!(finding.status, expected, "{}", finding.id);
+        assert_eq!(finding.status, expected, "{}", finding.id());
     }
 }
 
@@ -159,7 +159,7 @@ fn acceptances_expire_after_their_date_and_count_again() {
     let note = after
         .findings
         .iter()
-        .find(|f| &*f.id == "SVL-062@prod/orders")
+        .find(|f| f.id().to_string() == "SVL-062@prod/orders")
         .and_then(|f| f.note.clone())
         .unwrap();
     assert!(note.contains("has passed"), "{note}");
@@ -281,7 +281,12 @@ fn summary(c: &Compilation) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = c
         .findings
         .iter()
-        .map(|f| (f.id.to_string(), format!("{:?} {:?}", f.severity, f.status)))
+        .map(|f| {
+            (
+                f.id().to_string(),
+                format!("{:?} {:?}", f.severity, f.status),
+            )
+        })
         .collect();
     out.sort();
     out
@@ -325,16 +330,21 @@ fn flows_joining_the_same_two_elements_are_told_apart_by_label_or_place() {
             "prod/app/save->prod/orders#3",
         ]
     );
-    let on_flows: BTreeSet<&str> = c
+    let on_flows: BTreeSet<String> = c
         .findings
         .iter()
-        .filter_map(|f| f.id.split_once('@').map(|(_, path)| path))
+        .filter_map(|f| {
+            f.id()
+                .to_string()
+                .split_once('@')
+                .map(|(_, path)| path.to_string())
+        })
         .filter(|path| path.contains("->prod/orders"))
         .collect();
     assert!(
         on_flows
             .iter()
-            .all(|path| flows.iter().any(|f| &**f == *path)),
+            .all(|path| flows.iter().any(|f| **f == **path)),
         "{on_flows:?}"
     );
 }

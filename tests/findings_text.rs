@@ -27,7 +27,7 @@ fn the_fast_path_prints_every_finding_as_ariadne_does() {
                         trimmed(&expected),
                         "{}: {}",
                         path.display(),
-                        finding.id
+                        finding.id()
                     );
                     fast += 1;
                 }

@@ -47,7 +47,11 @@ fn imports_are_formatted_clean_and_drift_free() {
         compilation.findings.clear();
         let text = std::fs::read_to_string(base.join(template)).unwrap();
         check_drift(&mut compilation, &[Template::new(template, text)]);
-        let drift: Vec<&str> = compilation.findings.iter().map(|f| &*f.id).collect();
+        let drift: Vec<String> = compilation
+            .findings
+            .iter()
+            .map(|f| f.id().to_string())
+            .collect();
         assert!(
             drift.is_empty(),
             "{template}: import then drift found {drift:?}\n{model}"

@@ -128,11 +128,11 @@ fn quiet_fixtures_do_not_trigger_their_rule() {
     for path in quiet {
         let rule = rule_of(path);
         let compilation = compile_fixture(path);
-        let fired: Vec<&str> = compilation
+        let fired: Vec<String> = compilation
             .findings
             .iter()
             .filter(|f| f.rule.id == *rule)
-            .map(|f| &*f.id)
+            .map(|f| f.id().to_string())
             .collect();
         assert!(
             fired.is_empty(),

@@ -128,10 +128,10 @@ flow worker -> orders {
     compilation.findings.clear();
     let text = std::fs::read_to_string(base.join("connectors.yaml")).unwrap();
     check_drift(&mut compilation, &[Template::new("connectors.yaml", text)]);
-    let ids: Vec<&str> = compilation
+    let ids: Vec<String> = compilation
         .findings
         .iter()
-        .map(|f| &*f.id)
+        .map(|f| f.id().to_string())
         .filter(|id| !id.starts_with("DRF-003"))
         .collect();
     // The write connector to the bucket has no flow; the read connector to the table matches

@@ -110,9 +110,11 @@ pub fn check_drift(compilation: &mut Compilation, templates: &[Template]) {
     let stale = apply_accepts(&mut findings, &graph, &today, true);
     compilation.diagnostics.extend(stale);
     compilation.findings.extend(findings);
-    compilation
-        .findings
-        .sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));
+    compilation.findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.id().cmp(&b.id()))
+    });
 }
 
 /// Turns differences into findings: ids, locations in the model and the template; one finding
@@ -177,7 +179,6 @@ fn to_findings(
             })
         });
         findings.push(Finding {
-            id: id.into(),
             rule: Arc::new(RuleFacts {
                 id: check.id.to_string(),
                 title: check.title.to_string(),

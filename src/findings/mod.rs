@@ -77,7 +77,6 @@ pub struct RuleFacts {
 /// the JSON report's finding (`docs/report-schema.json`), the rule's facts spelled out.
 #[derive(Clone, Debug)]
 pub struct Finding {
-    pub id: Arc<str>,
     pub rule: Arc<RuleFacts>,
     pub severity: Severity,
     pub status: Status,
@@ -99,7 +98,7 @@ impl Serialize for Finding {
         use serde::ser::SerializeStruct;
         let fields = if self.deployed.is_some() { 13 } else { 12 };
         let mut out = serializer.serialize_struct("Finding", fields)?;
-        out.serialize_field("id", &self.id)?;
+        out.serialize_field("id", &self.id())?;
         out.serialize_field("rule", &self.rule.id)?;
         out.serialize_field("title", &self.rule.title)?;
         out.serialize_field("stride", &self.rule.stride)?;
@@ -116,6 +115,52 @@ impl Serialize for Finding {
         out.serialize_field("refs", &self.rule.refs)?;
         out.serialize_field("note", &self.note)?;
         out.end()
+    }
+}
+
+impl Finding {
+    /// The finding's id, `RULE@path`: its rule's id and the path of its element (or flow, or
+    /// resource). Joined when shown, not held.
+    pub fn id(&self) -> FindingId<'_> {
+        FindingId {
+            rule: &self.rule.id,
+            path: &self.element,
+        }
+    }
+}
+
+/// A finding's id, `RULE@path`, borrowed from the finding: it prints and serializes as the
+/// joined string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FindingId<'f> {
+    pub rule: &'f str,
+    pub path: &'f str,
+}
+
+impl std::fmt::Display for FindingId<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.rule)?;
+        f.write_str("@")?;
+        f.write_str(self.path)
+    }
+}
+
+impl Serialize for FindingId<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl PartialOrd for FindingId<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// As the joined strings order.
+impl Ord for FindingId<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        id_order((self.rule, self.path), (other.rule, other.path))
     }
 }
 
@@ -285,20 +330,13 @@ pub fn from_hits(
             && path_rank[item_index(later.item)] == path_rank[item_index(earlier.item)]
     });
     hits.into_par_iter()
-        .map_init(String::new, |id, hit| {
-            let rule = &rules[hit.rule];
-            id.clear();
-            id.push_str(&rule.id);
-            id.push('@');
-            id.push_str(path_of(hit.item));
-            let id = Arc::from(id.as_str());
+        .map(|hit| {
             let span = match hit.item {
                 Item::Element(e) => model.element(e).span,
                 Item::Flow(f) => model.flows[f].span,
                 Item::Resource => unreachable!("rules range over elements and flows"),
             };
             Finding {
-                id,
                 rule: Arc::clone(&facts[hit.rule]),
                 severity: hit.severity,
                 status: Status::Active,

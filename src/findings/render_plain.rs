@@ -132,7 +132,7 @@ fn render(finding: &Finding, sources: &SourceMap, out: &mut String) -> Option<()
     out.push_str("│\n");
     at = out.len();
     margin(out);
-    let _ = write!(out, "│ Note: {} · ", finding.id);
+    let _ = write!(out, "│ Note: {} · ", finding.id());
     for (i, category) in finding.rule.stride.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");

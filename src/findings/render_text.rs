@@ -72,7 +72,7 @@ pub fn write_findings(
             writeln!(
                 out,
                 "{} ({}): {}",
-                finding.id,
+                finding.id(),
                 finding.severity.as_str(),
                 finding.note.as_deref().unwrap_or("accepted")
             )?;
@@ -171,7 +171,7 @@ fn render_one(
     if let Some(fix) = &finding.fix {
         report = report.with_help(fix);
     }
-    let mut note = format!("{} · {}", finding.id, finding.rule.stride.join(", "));
+    let mut note = format!("{} · {}", finding.id(), finding.rule.stride.join(", "));
     if let Some(extra) = &finding.note {
         note.push_str(&format!(" · {extra}"));
     }

@@ -4,7 +4,7 @@
 
 use super::ReportView;
 use crate::escape;
-use crate::findings::{Finding, Status};
+use crate::findings::{Finding, FindingId, Status};
 use crate::rules::severity::Severity;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -52,11 +52,11 @@ impl Diff {
     }
 }
 
-fn open<'v>(view: &ReportView<'v>) -> BTreeMap<&'v str, &'v Finding> {
+fn open<'v>(view: &ReportView<'v>) -> BTreeMap<FindingId<'v>, &'v Finding> {
     view.findings
         .iter()
         .filter(|f| f.status != Status::Accepted)
-        .map(|f| (&*f.id, f))
+        .map(|f| (f.id(), f))
         .collect()
 }
 
@@ -98,8 +98,11 @@ pub fn compare(base: &ReportView, head: &ReportView) -> Diff {
             diff.findings_resolved.push((*finding).clone());
         }
     }
-    let by_severity =
-        |a: &Finding, b: &Finding| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id));
+    let by_severity = |a: &Finding, b: &Finding| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.id().cmp(&b.id()))
+    };
     diff.findings_added.sort_by(by_severity);
     diff.findings_resolved.sort_by(by_severity);
     let names =
@@ -123,7 +126,13 @@ pub fn render_text(diff: &Diff) -> String {
     }
     let mut out = String::new();
     for f in &diff.findings_added {
-        let _ = writeln!(out, "+ {:<8} {}  {}", f.severity.as_str(), f.id, f.message);
+        let _ = writeln!(
+            out,
+            "+ {:<8} {}  {}",
+            f.severity.as_str(),
+            f.id(),
+            f.message
+        );
     }
     for c in &diff.severity_changed {
         let _ = writeln!(
@@ -137,7 +146,7 @@ pub fn render_text(diff: &Diff) -> String {
         );
     }
     for f in &diff.findings_resolved {
-        let _ = writeln!(out, "- {:<8} {}  resolved", f.severity.as_str(), f.id);
+        let _ = writeln!(out, "- {:<8} {}  resolved", f.severity.as_str(), f.id());
     }
     for e in &diff.elements_added {
         let _ = writeln!(out, "+ element  {e}");
@@ -201,7 +210,7 @@ pub fn render_markdown(diff: &Diff) -> String {
             .map(|f| {
                 [
                     f.severity.as_str().to_string(),
-                    f.id.to_string(),
+                    f.id().to_string(),
                     f.message.clone(),
                 ]
             })
@@ -229,7 +238,7 @@ pub fn render_markdown(diff: &Diff) -> String {
             .map(|f| {
                 [
                     f.severity.as_str().to_string(),
-                    f.id.to_string(),
+                    f.id().to_string(),
                     f.rule.title.clone(),
                 ]
             })

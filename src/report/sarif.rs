@@ -150,7 +150,7 @@ pub fn render_findings(findings: &[Finding], rules: &[Descriptor]) -> String {
                 "level": level(finding.severity),
                 "message": { "text": message },
                 "locations": locations,
-                "partialFingerprints": { "threatflowFindingId/v1": finding.id },
+                "partialFingerprints": { "threatflowFindingId/v1": finding.id().to_string() },
                 "properties": {
                     "severity": finding.severity.as_str(),
                     "security-severity": score(finding.severity),

@@ -3,7 +3,7 @@
 //! (`docs/report-schema.json` describes it); the templates of the other formats render it.
 
 use crate::Compilation;
-use crate::findings::{self, Finding, Location, Status};
+use crate::findings::{self, Finding, FindingId, Location, Status};
 use crate::graph::Graph;
 use crate::model::*;
 use crate::rules::severity::Severity;
@@ -77,7 +77,7 @@ pub struct ElementView<'c> {
 /// A finding named from an element's section.
 #[derive(Clone, Debug, Serialize)]
 pub struct FindingRef<'c> {
-    pub id: &'c str,
+    pub id: FindingId<'c>,
     pub rule: &'c str,
     pub title: &'c str,
     pub severity: Severity,
@@ -160,7 +160,7 @@ impl<'c> ReportView<'c> {
                     *slot = (*slot).max(Some(finding.severity));
                 }
                 own[e.index()].push(FindingRef {
-                    id: &finding.id,
+                    id: finding.id(),
                     rule: &finding.rule.id,
                     title: &finding.rule.title,
                     severity: finding.severity,
