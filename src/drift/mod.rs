@@ -190,7 +190,7 @@ fn to_findings(
             element: path,
             location: Location::of(sources, span),
             deployed,
-            message: drift.message,
+            message: drift.message.into(),
             fix: Some(drift.fix.into()),
             note: None,
             item,

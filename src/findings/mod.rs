@@ -85,10 +85,10 @@ pub struct Finding {
     pub location: Location,
     /// For drift: where the template declares the resource or grant the finding is about.
     pub deployed: Option<Box<Location>>,
-    pub message: String,
+    pub message: Box<str>,
     pub fix: Option<Arc<str>>,
     /// Why the finding is accepted, or that its acceptance expired.
-    pub note: Option<String>,
+    pub note: Option<Box<str>>,
     pub item: Item,
     pub span: Span,
 }
@@ -318,7 +318,7 @@ pub fn from_hits(
         Item::Resource => unreachable!("rules range over elements and flows"),
     };
     let key = |hit: &Hit| {
-        let rule = rule_rank[hit.rule];
+        let rule = rule_rank[hit.rule as usize];
         let path = path_rank[item_index(hit.item)];
         (std::cmp::Reverse(hit.severity), rule, path)
     };
@@ -326,7 +326,7 @@ pub fn from_hits(
     hits.par_sort_unstable_by_key(key);
     // Two hits with one id (one rule on one item) are one finding.
     hits.dedup_by(|later, earlier| {
-        rule_rank[later.rule] == rule_rank[earlier.rule]
+        rule_rank[later.rule as usize] == rule_rank[earlier.rule as usize]
             && path_rank[item_index(later.item)] == path_rank[item_index(earlier.item)]
     });
     hits.into_par_iter()
@@ -337,7 +337,7 @@ pub fn from_hits(
                 Item::Resource => unreachable!("rules range over elements and flows"),
             };
             Finding {
-                rule: Arc::clone(&facts[hit.rule]),
+                rule: Arc::clone(&facts[hit.rule as usize]),
                 severity: hit.severity,
                 status: Status::Active,
                 element: Arc::clone(path_of(hit.item)),

@@ -87,7 +87,7 @@ pub fn compare(base: &ReportView, head: &ReportView) -> Diff {
                     title: finding.rule.title.clone(),
                     before: old.severity,
                     after: finding.severity,
-                    message: finding.message.clone(),
+                    message: finding.message.to_string(),
                 })
             }
             Some(_) => {}
@@ -211,7 +211,7 @@ pub fn render_markdown(diff: &Diff) -> String {
                 [
                     f.severity.as_str().to_string(),
                     f.id().to_string(),
-                    f.message.clone(),
+                    f.message.to_string(),
                 ]
             })
             .collect(),

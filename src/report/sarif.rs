@@ -132,7 +132,7 @@ pub fn render_findings(findings: &[Finding], rules: &[Descriptor]) -> String {
         .iter()
         .map(|finding| {
             let index = used.iter().position(|r| r.id == finding.rule.id);
-            let mut message = finding.message.clone();
+            let mut message = finding.message.to_string();
             if let Some(fix) = &finding.fix {
                 message.push_str(&format!(" Fix: {fix}"));
             }

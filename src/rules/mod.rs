@@ -62,10 +62,10 @@ pub enum Item {
 #[derive(Clone, Debug)]
 pub struct Hit {
     /// Index into the compiled rules.
-    pub rule: usize,
+    pub rule: u32,
     pub item: Item,
     pub severity: Severity,
-    pub message: String,
+    pub message: Box<str>,
     /// Shared by every hit of the rule when the fix has no placeholders.
     pub fix: Option<Arc<str>>,
 }
@@ -322,7 +322,7 @@ fn run<'a>(
         .as_ref()
         .map(|fix| fix.render_shared(evaluator, scratch));
     hits.push(Hit {
-        rule: index,
+        rule: index as u32,
         item,
         severity: severity_of(rule.severity, evaluator.graph, item),
         message,

@@ -109,9 +109,13 @@ impl Template {
 
     /// The text for one finding, in an allocation of its exact length (rendered first into
     /// `scratch`, which keeps its room from one finding to the next).
-    pub fn render<'a>(&'a self, evaluator: &mut Evaluator<'a, '_>, scratch: &mut String) -> String {
+    pub fn render<'a>(
+        &'a self,
+        evaluator: &mut Evaluator<'a, '_>,
+        scratch: &mut String,
+    ) -> Box<str> {
         self.render_into(evaluator, scratch);
-        scratch.as_str().to_owned()
+        Box::from(scratch.as_str())
     }
 
     /// Like [`Template::render`], but a template without placeholders is one shared string.
