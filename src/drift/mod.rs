@@ -191,7 +191,7 @@ fn to_findings(
             location: Location::of(sources, span),
             deployed,
             message: drift.message.into(),
-            fix: Some(drift.fix.into()),
+            fix: Some(drift.fix.as_str().into()),
             note: None,
             item,
             span,

@@ -14,6 +14,7 @@ pub use render_text::{reference, render_findings, summary, write_findings};
 
 use crate::graph::Graph;
 use crate::model::*;
+use crate::rules::filled::Filled;
 use crate::rules::severity::Severity;
 use crate::rules::{CompiledRule, Hit, Item};
 use crate::source::SourceMap;
@@ -86,7 +87,7 @@ pub struct Finding {
     /// For drift: where the template declares the resource or grant the finding is about.
     pub deployed: Option<Box<Location>>,
     pub message: Box<str>,
-    pub fix: Option<Arc<str>>,
+    pub fix: Option<Filled>,
     /// Why the finding is accepted, or that its acceptance expired.
     pub note: Option<Box<str>>,
     pub item: Item,

@@ -72,8 +72,8 @@ fn render(finding: &Finding, sources: &SourceMap, out: &mut String) -> Option<()
         || !plain(&finding.rule.title)
         || !finding
             .fix
-            .as_deref()
-            .is_none_or(|fix| plain(fix) && !fix.is_empty())
+            .as_ref()
+            .is_none_or(|fix| fix.pieces().all(plain) && !fix.is_empty())
         || !finding.note.as_deref().is_none_or(plain)
         || finding.message.is_empty()
     {

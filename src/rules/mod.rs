@@ -5,6 +5,7 @@
 pub mod check;
 pub mod doc;
 pub mod eval;
+pub mod filled;
 pub mod ir;
 mod prefilter;
 pub mod severity;
@@ -66,8 +67,8 @@ pub struct Hit {
     pub item: Item,
     pub severity: Severity,
     pub message: Box<str>,
-    /// Shared by every hit of the rule when the fix has no placeholders.
-    pub fix: Option<Arc<str>>,
+    /// The rule's text shared by every hit of the rule, only the values its own.
+    pub fix: Option<filled::Filled>,
 }
 
 fn attr_span(attrs: &Attributes, name: &str, fallback: Span) -> Span {
@@ -320,7 +321,7 @@ fn run<'a>(
     let fix = rule
         .fix
         .as_ref()
-        .map(|fix| fix.render_shared(evaluator, scratch));
+        .map(|fix| fix.render_filled(evaluator, scratch));
     hits.push(Hit {
         rule: index as u32,
         item,

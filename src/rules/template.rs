@@ -3,6 +3,7 @@
 
 use super::check::Checker;
 use super::eval::Evaluator;
+use super::filled::Filled;
 use super::ir::Expr;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::SourceMap;
@@ -13,8 +14,8 @@ use std::sync::Arc;
 #[derive(Clone, Debug, Default)]
 pub struct Template {
     pieces: Vec<Piece>,
-    /// The text of a template without placeholders, shared by every finding.
-    constant: Option<Arc<str>>,
+    /// The texts before, between and after the placeholders, shared by every finding.
+    texts: Arc<[Box<str>]>,
 }
 
 #[derive(Clone, Debug)]
@@ -99,12 +100,15 @@ impl Template {
         if !literal.is_empty() {
             pieces.push(Piece::Text(literal));
         }
-        let constant = match pieces.as_slice() {
-            [] => Some(Arc::from("")),
-            [Piece::Text(text)] => Some(Arc::from(text.as_str())),
-            _ => None,
-        };
-        ok.then_some(Template { pieces, constant })
+        let mut texts = vec![String::new()];
+        for piece in &pieces {
+            match piece {
+                Piece::Text(text) => texts.last_mut().expect("one text at least").push_str(text),
+                Piece::Value(_) => texts.push(String::new()),
+            }
+        }
+        let texts = texts.into_iter().map(String::into_boxed_str).collect();
+        ok.then_some(Template { pieces, texts })
     }
 
     /// The text for one finding, in an allocation of its exact length (rendered first into
@@ -118,19 +122,26 @@ impl Template {
         Box::from(scratch.as_str())
     }
 
-    /// Like [`Template::render`], but a template without placeholders is one shared string.
-    pub fn render_shared<'a>(
+    /// The text for one finding as the template's shared texts and this finding's values
+    /// (each rendered first into `scratch`).
+    pub fn render_filled<'a>(
         &'a self,
         evaluator: &mut Evaluator<'a, '_>,
         scratch: &mut String,
-    ) -> Arc<str> {
-        match &self.constant {
-            Some(text) => Arc::clone(text),
-            None => {
-                self.render_into(evaluator, scratch);
-                Arc::from(scratch.as_str())
-            }
-        }
+    ) -> Filled {
+        let values = self
+            .pieces
+            .iter()
+            .filter_map(|piece| match piece {
+                Piece::Text(_) => None,
+                Piece::Value(expr) => {
+                    scratch.clear();
+                    evaluator.eval(expr).display_into(evaluator.graph, scratch);
+                    Some(Box::from(scratch.as_str()))
+                }
+            })
+            .collect();
+        Filled::new(Arc::clone(&self.texts), values)
     }
 
     fn render_into<'a>(&'a self, evaluator: &mut Evaluator<'a, '_>, out: &mut String) {
