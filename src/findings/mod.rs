@@ -203,12 +203,15 @@ pub fn element_paths(graph: &Graph) -> Vec<Arc<str>> {
 }
 
 /// Each boundary's enclosing boundaries' names, outermost first, then its own, joined by `/`.
+/// (Nesting makes the parents acyclic; the walk is bounded all the same, as the graph's is.)
 fn boundary_paths(model: &Model) -> Vec<String> {
     (0..model.boundaries.len())
         .map(|index| {
             let mut names = Vec::new();
             let mut next = Some(BoundaryId(index as u32));
-            while let Some(id) = next {
+            while let Some(id) = next
+                && names.len() <= model.boundaries.len()
+            {
                 let boundary = model.boundary(id);
                 names.push(boundary.name.as_str());
                 next = boundary.parent;
@@ -291,33 +294,30 @@ pub fn from_hits(
             })
         })
         .collect();
-    let path_of = |item: Item| match item {
-        Item::Element(e) => &element_paths[e.index()],
-        Item::Flow(f) => &flow_paths[f],
+    // Elements, then flows, numbered as one list of items.
+    let elements = model.elements.len();
+    let item_index = |item: Item| match item {
+        Item::Element(e) => e.index(),
+        Item::Flow(f) => elements + f,
         Item::Resource => unreachable!("rules range over elements and flows"),
     };
-    // The hits sorted (on both cores) by severity, then id, without making the ids or comparing
-    // strings per pair: a rule's rank and its item path's rank order as the ids do.
-    let elements = model.elements.len();
-    let rule_rank = ranks(rules.len(), |a, b| {
-        // A rule id has no `@`, so two ids order the same whatever paths follow them.
-        id_order((&rules[a].id, ""), (&rules[b].id, ""))
-    });
-    let item_path = |k: usize| -> &str {
+    let item_path = |k: usize| {
         if k < elements {
             &element_paths[k]
         } else {
             &flow_paths[k - elements]
         }
     };
+    let path_of = |item: Item| item_path(item_index(item));
+    // The hits sorted (on both cores) by severity, then id, without making the ids or comparing
+    // strings per pair: a rule's rank and its item path's rank order as the ids do.
+    let rule_rank = ranks(rules.len(), |a, b| {
+        // A rule id has no `@`, so two ids order the same whatever paths follow them.
+        id_order((&rules[a].id, ""), (&rules[b].id, ""))
+    });
     let path_rank = ranks(elements + flow_paths.len(), |a, b| {
         item_path(a).cmp(item_path(b))
     });
-    let item_index = |item: Item| match item {
-        Item::Element(e) => e.index(),
-        Item::Flow(f) => elements + f,
-        Item::Resource => unreachable!("rules range over elements and flows"),
-    };
     let key = |hit: &Hit| {
         let rule = rule_rank[hit.rule as usize];
         let path = path_rank[item_index(hit.item)];
