@@ -134,8 +134,11 @@ pub fn compile(model: &Model, sources: &SourceMap) -> (Vec<CompiledRule>, Vec<Di
         else {
             continue;
         };
-        let Some(fix) = fix.unwrap_or(Some(Template::default())) else {
-            continue;
+        // No fix written, or one that checked.
+        let fix = match fix {
+            None => None,
+            Some(None) => continue,
+            Some(Some(fix)) => Some(fix),
         };
         compiled.push(CompiledRule {
             id: rule.id.clone(),
@@ -148,12 +151,12 @@ pub fn compile(model: &Model, sources: &SourceMap) -> (Vec<CompiledRule>, Vec<Di
             why: rule.attrs.text("why").map(str::to_string),
             example: rule.attrs.text("example").map(str::to_string),
             message_text,
-            fix_text: fix_text.clone(),
+            fix_text,
             file: sources.get(rule.span.file).name.to_string(),
             span: rule.span,
             condition,
             message,
-            fix: fix_text.map(|_| fix),
+            fix,
         });
     }
     (compiled, diagnostics)

@@ -11,7 +11,7 @@ use crate::span::Span;
 use std::sync::Arc;
 
 /// A checked template.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Template {
     pieces: Vec<Piece>,
     /// The texts before, between and after the placeholders, shared by every finding.
