@@ -74,16 +74,17 @@ pub fn apply_accepts(
 /// anything inside the boundary, or everything.
 fn covers(graph: &Graph, target: AcceptTarget, item: Item) -> bool {
     let model = graph.model;
-    let ends = match item {
-        Item::Element(e) => vec![e],
-        Item::Flow(f) => vec![model.flows[f].source, model.flows[f].target],
-        Item::Resource => Vec::new(),
+    let (first, second) = match item {
+        Item::Element(e) => (Some(e), None),
+        Item::Flow(f) => (Some(model.flows[f].source), Some(model.flows[f].target)),
+        Item::Resource => (None, None),
     };
+    let mut ends = first.into_iter().chain(second);
     match target {
         AcceptTarget::All => true,
-        AcceptTarget::Element(element) => ends.contains(&element),
-        AcceptTarget::Boundary(boundary) => ends
-            .iter()
-            .any(|e| graph.chains[e.index()].contains(&boundary)),
+        AcceptTarget::Element(element) => ends.any(|e| e == element),
+        AcceptTarget::Boundary(boundary) => {
+            ends.any(|e| graph.chains[e.index()].contains(&boundary))
+        }
     }
 }
