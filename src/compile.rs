@@ -2,11 +2,12 @@
 //! data-flow graph, check and run the rules, and apply accepted risks.
 
 use crate::diagnostic::{self, Code, Diagnostic};
-use crate::findings::{self, Finding};
-use crate::graph::Graph;
+use crate::findings::{self, Finding, Texts};
+use crate::graph::{self, Graph};
 use crate::load::{self, LoadedFile, Loader, Unit};
 use crate::model::{AttrValue, Model, RulePattern};
 use crate::resolve::{self, ResolveOptions};
+use crate::rules::eval::ReachCache;
 use crate::rules::{self, CompiledRule};
 
 /// What a compilation depends on besides the files.
@@ -28,11 +29,16 @@ impl Options {
 }
 
 /// A compiled model: its files (their text; the syntax trees are dropped once resolved), the
-/// typed model, its checked rules, the findings and every diagnostic, sorted by position.
+/// typed model, its checked rules, the graph's facts (when the rules ran), the findings and
+/// every diagnostic, sorted by position.
 pub struct Compilation {
     pub unit: Unit,
     pub model: Model,
     pub rules: Vec<CompiledRule>,
+    /// The data-flow graph's facts, kept from the evaluation; none when the rules did not run.
+    pub facts: Option<graph::Facts>,
+    /// The `reaches` answers of the evaluation, used again to fill in the findings' texts.
+    pub reach: ReachCache,
     pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
     /// The date accepted risks were judged against (`until` before it: expired).
@@ -42,6 +48,18 @@ pub struct Compilation {
 impl Compilation {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The data-flow graph the rules ran over; none when they did not run.
+    pub fn graph(&self) -> Option<Graph<'_>> {
+        self.facts
+            .as_ref()
+            .map(|facts| Graph::over(&self.model, facts))
+    }
+
+    /// What fills in the texts of this compilation's findings.
+    pub fn texts(&self) -> Texts<'_> {
+        Texts::new(&self.rules, self.graph(), &self.reach)
     }
 }
 
@@ -60,6 +78,8 @@ pub fn compile(root: LoadedFile, loader: &mut dyn Loader, options: Options) -> C
     unit.files.clear();
     let mut compiled = Vec::new();
     let mut findings = Vec::new();
+    let mut facts = None;
+    let reach = ReachCache::new();
     if !diagnostics.iter().any(Diagnostic::is_error) {
         let (rules, mut rule_diagnostics) = rules::compile(&model, &unit.sources);
         diagnostics.append(&mut rule_diagnostics);
@@ -67,7 +87,7 @@ pub fn compile(root: LoadedFile, loader: &mut dyn Loader, options: Options) -> C
         if !diagnostics.iter().any(Diagnostic::is_error) {
             let disabled = disabled_patterns(&model, &options, &compiled, &mut diagnostics);
             let graph = Graph::build(&model);
-            let hits = rules::evaluate(&compiled, &graph, |rule| {
+            let hits = rules::evaluate(&compiled, &graph, &reach, |rule| {
                 disabled.iter().any(|p| p.matches(&rule.id))
             });
             findings = findings::from_hits(hits, &compiled, &graph, &unit.sources);
@@ -78,6 +98,7 @@ pub fn compile(root: LoadedFile, loader: &mut dyn Loader, options: Options) -> C
                 &today,
                 false,
             ));
+            facts = Some(graph.into_facts());
         }
     }
     diagnostic::sort_and_dedup(&mut diagnostics);
@@ -85,6 +106,8 @@ pub fn compile(root: LoadedFile, loader: &mut dyn Loader, options: Options) -> C
         unit,
         model,
         rules: compiled,
+        facts,
+        reach,
         findings,
         diagnostics,
         today: options.today,

@@ -233,7 +233,7 @@ fn importing_every_corpus_template_gives_a_model_that_checks_and_has_no_drift() 
             drifting.push(format!(
                 "{}: {}",
                 path.display(),
-                compilation.findings[0].message
+                compilation.texts().message(&compilation.findings[0])
             ));
         }
     }

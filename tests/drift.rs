@@ -75,6 +75,7 @@ fn every_drift_check_fires_on_a_template_that_disagrees() {
     let text = render_findings(
         &compilation.findings,
         &compilation.unit.sources,
+        &compilation.texts(),
         ColorChoice::Never,
     );
     insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {

@@ -17,8 +17,9 @@ fn the_fast_path_prints_every_finding_as_ariadne_does() {
         let base = path.parent().unwrap();
         let compilation = support::compile_file(base, &path);
         let sources = &compilation.unit.sources;
-        let expected = reference::ariadne(&compilation.findings, sources);
-        let plain = reference::plain(&compilation.findings, sources);
+        let texts = compilation.texts();
+        let expected = reference::ariadne(&compilation.findings, sources, &texts);
+        let plain = reference::plain(&compilation.findings, sources, &texts);
         for ((finding, expected), plain) in compilation.findings.iter().zip(expected).zip(plain) {
             match plain {
                 Some(text) => {
@@ -58,8 +59,9 @@ fn findings_the_fast_path_does_not_know_go_through_ariadne() {
             "{text}: {:?}",
             compilation.diagnostics
         );
-        let expected = reference::ariadne(&compilation.findings, sources);
-        let plain = reference::plain(&compilation.findings, sources);
+        let texts = compilation.texts();
+        let expected = reference::ariadne(&compilation.findings, sources, &texts);
+        let plain = reference::plain(&compilation.findings, sources, &texts);
         let through_ariadne = plain.iter().filter(|p| p.is_none()).count();
         assert!(through_ariadne > 0, "{text}");
         for (expected, plain) in expected.iter().zip(&plain) {

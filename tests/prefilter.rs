@@ -5,27 +5,38 @@
 mod support;
 
 use threatflow::graph::Graph;
-use threatflow::rules::{self, Hit};
+use threatflow::rules::eval::ReachCache;
+use threatflow::rules::{self, CompiledRule, Hit};
 
-/// A hit as comparable text.
-fn key(hit: &Hit) -> String {
+/// A hit as comparable text, its message and fix filled in.
+fn key(rules: &[CompiledRule], graph: &Graph, hit: &Hit) -> String {
+    let rule = &rules[hit.rule as usize];
+    let reach = ReachCache::new();
+    let mut message = String::new();
+    rule.message_into(graph, &reach, hit.item, &mut message);
+    let mut fix = String::new();
+    let has_fix = rule.fix_into(graph, &reach, hit.item, &mut fix);
     format!(
-        "{} {:?} {:?} {} {:?}",
-        hit.rule, hit.item, hit.severity, hit.message, hit.fix
+        "{} {:?} {:?} {message} {:?}",
+        hit.rule,
+        hit.item,
+        hit.severity,
+        has_fix.then_some(fix)
     )
 }
 
 fn both_ways(compilation: &threatflow::Compilation) -> (Vec<String>, Vec<String>) {
     let graph = Graph::build(&compilation.model);
-    let mut filtered: Vec<String> = rules::evaluate(&compilation.rules, &graph, |_| false)
+    let rules = &compilation.rules;
+    let reach = ReachCache::new();
+    let mut filtered: Vec<String> = rules::evaluate(rules, &graph, &reach, |_| false)
         .iter()
-        .map(key)
+        .map(|hit| key(rules, &graph, hit))
         .collect();
-    let mut everywhere: Vec<String> =
-        rules::reference::evaluate_everywhere(&compilation.rules, &graph)
-            .iter()
-            .map(key)
-            .collect();
+    let mut everywhere: Vec<String> = rules::reference::evaluate_everywhere(rules, &graph)
+        .iter()
+        .map(|hit| key(rules, &graph, hit))
+        .collect();
     filtered.sort();
     everywhere.sort();
     (filtered, everywhere)

@@ -110,7 +110,12 @@ fn fires_fixtures_trigger_their_rule() {
             .cloned()
             .collect();
         assert!(!findings.is_empty(), "{rule} did not fire");
-        let text = render_findings(&findings, &compilation.unit.sources, ColorChoice::Never);
+        let text = render_findings(
+            &findings,
+            &compilation.unit.sources,
+            &compilation.texts(),
+            ColorChoice::Never,
+        );
         insta::with_settings!({ omit_expression => true, prepend_module_to_snapshot => false }, {
             insta::assert_snapshot!(text);
         });

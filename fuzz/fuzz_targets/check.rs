@@ -1,5 +1,6 @@
 //! The `.flow` front end and the whole check on arbitrary bytes: parse, resolve, graph, rules,
-//! findings. Must never panic, whatever the input.
+//! findings, and the findings printed (their texts are filled in only then). Must never panic,
+//! whatever the input.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -17,4 +18,12 @@ fuzz_target!(|bytes: &[u8]| {
     for diagnostic in &compilation.diagnostics {
         assert!(!diagnostic.message.is_empty());
     }
+    let texts = compilation.texts();
+    let printed = threatflow::findings::render_findings(
+        &compilation.findings,
+        &compilation.unit.sources,
+        &texts,
+        threatflow::diagnostic::ColorChoice::Never,
+    );
+    assert_eq!(printed.is_empty(), compilation.findings.is_empty());
 });

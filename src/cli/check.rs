@@ -6,7 +6,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use threatflow::compile::Options;
 use threatflow::diagnostic::{Code, Diagnostic, JsonDiagnostic, to_json};
-use threatflow::findings::{Finding, summary, write_findings};
+use threatflow::findings::{Finding, Shown, Texts, shown, summary, write_findings};
 use threatflow::load::LoadedFile;
 use threatflow::rules::severity::Severity;
 use threatflow::source::{SourceFile, SourceMap};
@@ -17,7 +17,7 @@ use threatflow::{Compilation, compile};
 #[derive(serde::Serialize)]
 pub struct JsonOutput<'a> {
     pub diagnostics: &'a [JsonDiagnostic],
-    pub findings: &'a [Finding],
+    pub findings: &'a [Shown<'a>],
 }
 
 /// The exit status for a run with errors.
@@ -75,69 +75,95 @@ pub fn run(
     let color = output::color_choice(color);
     let threshold = fail_on.map(severity_of);
     let mut json: Vec<JsonDiagnostic> = Vec::new();
-    let mut all_findings: Vec<Finding> = Vec::new();
+    // For JSON: the findings of every model but the last, holding their texts; the last
+    // model's compilation is kept, and fills its findings' texts in as they are written.
+    let mut held: Vec<Finding> = Vec::new();
+    let mut last_compilation: Option<Compilation> = None;
     let mut failed = false;
     let mut over_threshold = false;
     for (index, path) in paths.iter().enumerate() {
         // The last model's memory is let go at exit rather than freed piece by piece; the
         // others are freed, so checking hundreds of models does not accumulate them.
         let last = index + 1 == paths.len();
-        let (sources, diagnostics, findings) = match compile_path(path, disabled) {
-            Ok(mut c) => {
-                let parts = (
-                    std::mem::take(&mut c.unit.sources),
-                    std::mem::take(&mut c.diagnostics),
-                    std::mem::take(&mut c.findings),
-                );
-                if last {
-                    super::release_at_exit(c);
+        let compilation = match compile_path(path, disabled) {
+            Ok(compilation) => compilation,
+            Err(unreadable) => {
+                failed = true;
+                let diagnostics = [unreadable.diagnostic];
+                match format {
+                    Format::Json => json.extend(to_json(&diagnostics, &unreadable.sources)),
+                    Format::Text => {
+                        eprint!("{}", output::text(&diagnostics, &unreadable.sources, color));
+                        let _ = writeln!(
+                            std::io::stdout(),
+                            "{}: {}; {}",
+                            path.display(),
+                            output::counts(&diagnostics),
+                            summary(&[])
+                        );
+                    }
                 }
-                parts
+                continue;
             }
-            Err(unreadable) => (unreadable.sources, vec![unreadable.diagnostic], Vec::new()),
         };
+        let (sources, diagnostics, findings) = (
+            &compilation.unit.sources,
+            &compilation.diagnostics,
+            &compilation.findings,
+        );
         failed |= diagnostics.iter().any(Diagnostic::is_error);
         over_threshold |= threshold.is_some_and(|t| {
             findings
                 .iter()
                 .any(|f| f.status.is_open() && f.severity >= t)
         });
-        if format == Format::Json {
-            json.extend(to_json(&diagnostics, &sources));
-        }
         match format {
             Format::Text => {
-                eprint!("{}", output::text(&diagnostics, &sources, color));
+                eprint!("{}", output::text(diagnostics, sources, color));
                 // Streamed: a large model's findings are never all held as text. A closed
                 // pipe (`| head`) ends the output quietly.
                 let stdout = std::io::stdout();
                 let mut out = std::io::BufWriter::new(stdout.lock());
-                let written = write_findings(&mut out, &findings, &sources, color).and_then(|()| {
-                    writeln!(
-                        out,
-                        "{}: {}; {}",
-                        path.display(),
-                        output::counts(&diagnostics),
-                        summary(&findings)
-                    )
-                });
-                if written.and_then(|()| out.flush()).is_err() {
+                let texts = compilation.texts();
+                let written =
+                    write_findings(&mut out, findings, sources, &texts, color).and_then(|()| {
+                        writeln!(
+                            out,
+                            "{}: {}; {}",
+                            path.display(),
+                            output::counts(diagnostics),
+                            summary(findings)
+                        )
+                    });
+                let closed = written.and_then(|()| out.flush()).is_err();
+                if last {
+                    super::release_at_exit(compilation);
+                }
+                if closed {
                     break;
                 }
+            }
+            Format::Json => {
+                json.extend(to_json(diagnostics, sources));
                 if last {
-                    super::release_at_exit(findings);
+                    last_compilation = Some(compilation);
+                } else {
+                    let texts = compilation.texts();
+                    held.extend(findings.iter().map(|f| texts.hold(f)));
                 }
             }
-            Format::Json => all_findings.extend(findings),
-        }
-        if last {
-            super::release_at_exit(sources);
         }
     }
     if format == Format::Json {
+        let held_texts = Texts::held();
+        let last_texts = last_compilation.as_ref().map(Compilation::texts);
+        let mut findings = shown(&held, &held_texts);
+        if let (Some(compilation), Some(texts)) = (&last_compilation, &last_texts) {
+            findings.extend(shown(&compilation.findings, texts));
+        }
         let document = JsonOutput {
             diagnostics: &json,
-            findings: &all_findings,
+            findings: &findings,
         };
         // Written straight to standard output, without an intermediate JSON tree or string.
         let stdout = std::io::stdout();
@@ -146,8 +172,12 @@ pub fn run(
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(out))
             .and_then(|()| out.flush());
+        super::release_at_exit(findings);
+        drop(last_texts);
+        if let Some(compilation) = last_compilation {
+            super::release_at_exit(compilation);
+        }
     }
-    super::release_at_exit(all_findings);
     if failed {
         EXIT_ERRORS
     } else if over_threshold {

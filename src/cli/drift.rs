@@ -7,7 +7,7 @@ use super::{files, output};
 use std::path::{Path, PathBuf};
 use threatflow::diagnostic::to_json;
 use threatflow::drift::{CHECKS, Template, check_drift};
-use threatflow::findings::{render_findings, summary};
+use threatflow::findings::{render_findings, shown, summary};
 use threatflow::model::AttrValue;
 use threatflow::report::sarif::{self, Descriptor};
 
@@ -117,12 +117,13 @@ pub fn run(args: &DriftArgs) -> i32 {
         return EXIT_ERRORS;
     }
     let out = args.output.as_deref();
+    let texts = compilation.texts();
     let written = match args.format {
         DriftFormat::Json => {
             let diagnostics = to_json(&compilation.diagnostics, &compilation.unit.sources);
             let document = JsonOutput {
                 diagnostics: &diagnostics,
-                findings: &compilation.findings,
+                findings: &shown(&compilation.findings, &texts),
             };
             let mut text = serde_json::to_string_pretty(&document).expect("drift serializes");
             text.push('\n');
@@ -130,11 +131,16 @@ pub fn run(args: &DriftArgs) -> i32 {
         }
         DriftFormat::Sarif => {
             let descriptors: Vec<Descriptor> = CHECKS.iter().map(Descriptor::from).collect();
-            let text = sarif::render_findings(&compilation.findings, &descriptors);
+            let text = sarif::render_findings(&compilation.findings, &texts, &descriptors);
             output::emit(&text, out)
         }
         DriftFormat::Text => {
-            let mut text = render_findings(&compilation.findings, &compilation.unit.sources, color);
+            let mut text = render_findings(
+                &compilation.findings,
+                &compilation.unit.sources,
+                &texts,
+                color,
+            );
             text.push_str(&format!(
                 "{}: drift against {} template(s): {}\n",
                 model.display(),

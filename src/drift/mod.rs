@@ -8,7 +8,7 @@
 use crate::Compilation;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::findings::{
-    Finding, Location, RuleFacts, Status, apply_accepts, element_paths, flow_paths,
+    Finding, Location, RuleFacts, Status, Text, apply_accepts, element_paths, flow_paths,
 };
 use crate::graph::{FlowIndex, Graph};
 use crate::model::*;
@@ -190,8 +190,7 @@ fn to_findings(
             element: path,
             location: Location::of(sources, span),
             deployed,
-            message: drift.message.into(),
-            fix: Some(drift.fix.as_str().into()),
+            text: Text::own(drift.message, Some(drift.fix)),
             note: None,
             item,
             span,

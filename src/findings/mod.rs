@@ -8,13 +8,14 @@
 mod accept;
 mod render_plain;
 mod render_text;
+mod texts;
 
 pub use accept::apply_accepts;
 pub use render_text::{reference, render_findings, summary, write_findings};
+pub use texts::{Shown, Texts, shown};
 
 use crate::graph::Graph;
 use crate::model::*;
-use crate::rules::filled::Filled;
 use crate::rules::severity::Severity;
 use crate::rules::{CompiledRule, Hit, Item};
 use crate::source::SourceMap;
@@ -74,8 +75,10 @@ pub struct RuleFacts {
 }
 
 /// A finding. Its strings are shared (a clone costs no copy): the rule's facts with every
-/// finding of the rule, the element's path with every finding on the element. It serializes as
-/// the JSON report's finding (`docs/report-schema.json`), the rule's facts spelled out.
+/// finding of the rule, the element's path with every finding on the element. A rule's
+/// finding keeps no message or fix: [`Texts`] fills them in from the rule when they are shown.
+/// It serializes, as [`Shown`] with its texts, as the JSON report's finding
+/// (`docs/report-schema.json`), the rule's facts spelled out.
 #[derive(Clone, Debug)]
 pub struct Finding {
     pub rule: Arc<RuleFacts>,
@@ -86,36 +89,37 @@ pub struct Finding {
     pub location: Location,
     /// For drift: where the template declares the resource or grant the finding is about.
     pub deployed: Option<Box<Location>>,
-    pub message: Box<str>,
-    pub fix: Option<Filled>,
+    /// Where its message and fix come from.
+    pub text: Text,
     /// Why the finding is accepted, or that its acceptance expired.
     pub note: Option<Box<str>>,
     pub item: Item,
     pub span: Span,
 }
 
-impl Serialize for Finding {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let fields = if self.deployed.is_some() { 13 } else { 12 };
-        let mut out = serializer.serialize_struct("Finding", fields)?;
-        out.serialize_field("id", &self.id())?;
-        out.serialize_field("rule", &self.rule.id)?;
-        out.serialize_field("title", &self.rule.title)?;
-        out.serialize_field("stride", &self.rule.stride)?;
-        out.serialize_field("severity", &self.severity)?;
-        out.serialize_field("status", &self.status)?;
-        out.serialize_field("element", &self.element)?;
-        out.serialize_field("location", &self.location)?;
-        match &self.deployed {
-            Some(deployed) => out.serialize_field("deployed", deployed)?,
-            None => out.skip_field("deployed")?,
-        }
-        out.serialize_field("message", &self.message)?;
-        out.serialize_field("fix", &self.fix)?;
-        out.serialize_field("refs", &self.rule.refs)?;
-        out.serialize_field("note", &self.note)?;
-        out.end()
+/// Where a finding's message and fix come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Text {
+    /// The templates of the compiled rule at this index, filled in for the finding's item.
+    Rule(u32),
+    /// Its own (drift findings, and findings taken out of their compilation).
+    Own(Box<OwnText>),
+}
+
+/// A message and fix held as text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnText {
+    pub message: Box<str>,
+    pub fix: Option<Box<str>>,
+}
+
+impl Text {
+    /// Texts held as they are.
+    pub fn own(message: impl Into<Box<str>>, fix: Option<impl Into<Box<str>>>) -> Text {
+        Text::Own(Box::new(OwnText {
+            message: message.into(),
+            fix: fix.map(Into::into),
+        }))
     }
 }
 
@@ -273,7 +277,8 @@ fn ranks(count: usize, cmp: impl Fn(usize, usize) -> std::cmp::Ordering + Sync) 
     rank
 }
 
-/// Turns rule hits into findings, sorted by severity (highest first), then id.
+/// Turns rule hits into findings, sorted by severity (highest first), then id. Their texts are
+/// those of `rules`, the same list [`Texts`] must be given to show them.
 pub fn from_hits(
     hits: Vec<Hit>,
     rules: &[CompiledRule],
@@ -344,8 +349,7 @@ pub fn from_hits(
                 element: Arc::clone(path_of(hit.item)),
                 location: Location::of(sources, span),
                 deployed: None,
-                message: hit.message,
-                fix: hit.fix,
+                text: Text::Rule(hit.rule),
                 note: None,
                 item: hit.item,
                 span,

@@ -6,7 +6,7 @@
 //! characters on the line, text with line breaks, colour) is left to it. A test renders every
 //! finding of the bundled models both ways and compares.
 
-use super::Finding;
+use super::{Finding, Texts};
 use crate::source::SourceMap;
 use std::fmt::Write as _;
 
@@ -30,20 +30,36 @@ impl PlainRenderer {
 
     /// The finding as ariadne would print it without colour, or `None` when it is not the
     /// simple shape this path knows.
-    pub fn render(&self, finding: &Finding, sources: &SourceMap) -> Option<String> {
+    pub fn render(&self, finding: &Finding, sources: &SourceMap, texts: &Texts) -> Option<String> {
         let mut out = String::new();
-        self.render_into(finding, sources, &mut out).then_some(out)
+        self.render_into(finding, sources, texts, &mut out)
+            .then_some(out)
     }
 
     /// Appends the finding to `out` as [`PlainRenderer::render`] renders it, each line without
     /// its trailing spaces, as `check` prints it; false (and nothing appended) when it is not
     /// the simple shape this path knows.
-    pub fn render_into(&self, finding: &Finding, sources: &SourceMap, out: &mut String) -> bool {
-        self.simple
+    pub fn render_into(
+        &self,
+        finding: &Finding,
+        sources: &SourceMap,
+        texts: &Texts,
+        out: &mut String,
+    ) -> bool {
+        if !self
+            .simple
             .get(finding.span.file.0 as usize)
             .copied()
             .unwrap_or(false)
-            && render(finding, sources, out).is_some()
+        {
+            return false;
+        }
+        let begin = out.len();
+        if render(finding, sources, texts, out).is_none() {
+            out.truncate(begin);
+            return false;
+        }
+        true
     }
 }
 
@@ -54,7 +70,9 @@ fn end_line(out: &mut String, start: usize) {
     out.push('\n');
 }
 
-fn render(finding: &Finding, sources: &SourceMap, out: &mut String) -> Option<()> {
+/// Appends the finding; `None` when it is not the simple shape, with part of it appended (the
+/// caller takes that back).
+fn render(finding: &Finding, sources: &SourceMap, texts: &Texts, out: &mut String) -> Option<()> {
     let file = sources.get(finding.span.file);
     let (start, end) = (finding.span.start as usize, finding.span.end as usize);
     let text = file.text.as_str();
@@ -68,14 +86,8 @@ fn render(finding: &Finding, sources: &SourceMap, out: &mut String) -> Option<()
     let plain = |s: &str| memchr::memchr2(b'\n', b'\r', s.as_bytes()).is_none();
     if end > line_end
         || !line.bytes().all(|b| (b' '..=b'~').contains(&b))
-        || !plain(&finding.message)
         || !plain(&finding.rule.title)
-        || !finding
-            .fix
-            .as_ref()
-            .is_none_or(|fix| fix.pieces().all(plain) && !fix.is_empty())
         || !finding.note.as_deref().is_none_or(plain)
-        || finding.message.is_empty()
     {
         return None;
     }
@@ -118,15 +130,27 @@ fn render(finding: &Finding, sources: &SourceMap, out: &mut String) -> Option<()
     out.extend(std::iter::repeat_n(' ', anchor));
     out.push('╰');
     out.extend(std::iter::repeat_n('─', arrow_len - anchor - 1));
-    let _ = write!(out, " {}", finding.message);
+    out.push(' ');
+    let message = out.len();
+    texts.message_into(finding, out);
+    if message == out.len() || !plain(&out[message..]) {
+        return None;
+    }
     end_line(out, at);
-    if let Some(fix) = &finding.fix {
-        margin(out);
-        out.push_str("│\n");
-        at = out.len();
-        margin(out);
-        let _ = write!(out, "│ Help: {fix}");
+    let help = out.len();
+    margin(out);
+    out.push_str("│\n");
+    at = out.len();
+    margin(out);
+    out.push_str("│ Help: ");
+    let fix = out.len();
+    if texts.fix_into(finding, out) {
+        if fix == out.len() || !plain(&out[fix..]) {
+            return None;
+        }
         end_line(out, at);
+    } else {
+        out.truncate(help);
     }
     margin(out);
     out.push_str("│\n");

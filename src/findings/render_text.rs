@@ -2,17 +2,22 @@
 //! underlined, then accepted risks in one line each, then a summary line.
 
 use super::render_plain::PlainRenderer;
-use super::{Finding, Status};
+use super::{Finding, Status, Texts};
 use crate::diagnostic::ColorChoice;
 use crate::rules::severity::Severity;
 use crate::source::SourceMap;
 use ariadne::{Color, Config, IndexType, Label, Report, ReportKind};
 use rayon::prelude::*;
 
-/// Renders findings the way `threatflow check` prints them.
-pub fn render_findings(findings: &[Finding], sources: &SourceMap, color: ColorChoice) -> String {
+/// Renders findings the way `threatflow check` prints them, their texts filled in by `texts`.
+pub fn render_findings(
+    findings: &[Finding],
+    sources: &SourceMap,
+    texts: &Texts,
+    color: ColorChoice,
+) -> String {
     let mut out = Vec::new();
-    write_findings(&mut out, findings, sources, color).expect("writing to memory succeeds");
+    write_findings(&mut out, findings, sources, texts, color).expect("writing to memory succeeds");
     String::from_utf8(out).expect("findings render as UTF-8")
 }
 
@@ -23,6 +28,7 @@ pub fn write_findings(
     out: &mut impl std::io::Write,
     findings: &[Finding],
     sources: &SourceMap,
+    texts: &Texts,
     color: ColorChoice,
 ) -> std::io::Result<()> {
     let plain = PlainRenderer::new(sources);
@@ -44,12 +50,12 @@ pub fn write_findings(
                     let mut text = String::new();
                     for finding in piece {
                         if color == ColorChoice::Never
-                            && plain.render_into(finding, sources, &mut text)
+                            && plain.render_into(finding, sources, texts, &mut text)
                         {
                             continue;
                         }
                         let cache = cache.get_or_insert_with(|| ariadne_sources(sources));
-                        for line in render_one(finding, sources, cache, color).lines() {
+                        for line in render_one(finding, sources, texts, cache, color).lines() {
                             text.push_str(line.trim_end());
                             text.push('\n');
                         }
@@ -89,20 +95,20 @@ pub mod reference {
     use super::*;
 
     /// Each finding through ariadne.
-    pub fn ariadne(findings: &[Finding], sources: &SourceMap) -> Vec<String> {
+    pub fn ariadne(findings: &[Finding], sources: &SourceMap, texts: &Texts) -> Vec<String> {
         let mut cache = ariadne_sources(sources);
         findings
             .iter()
-            .map(|finding| render_one(finding, sources, &mut cache, ColorChoice::Never))
+            .map(|finding| render_one(finding, sources, texts, &mut cache, ColorChoice::Never))
             .collect()
     }
 
     /// Each finding the fast way, `None` where it does not apply.
-    pub fn plain(findings: &[Finding], sources: &SourceMap) -> Vec<Option<String>> {
+    pub fn plain(findings: &[Finding], sources: &SourceMap, texts: &Texts) -> Vec<Option<String>> {
         let renderer = PlainRenderer::new(sources);
         findings
             .iter()
-            .map(|finding| renderer.render(finding, sources))
+            .map(|finding| renderer.render(finding, sources, texts))
             .collect()
     }
 }
@@ -150,6 +156,7 @@ pub fn summary(findings: &[Finding]) -> String {
 fn render_one(
     finding: &Finding,
     sources: &SourceMap,
+    texts: &Texts,
     cache: &mut impl ariadne::Cache<String>,
     color: ColorChoice,
 ) -> String {
@@ -159,6 +166,7 @@ fn render_one(
         Severity::Low | Severity::Info => Color::Blue,
     };
     let kind = ReportKind::Custom(finding.severity.as_str(), tint);
+    let message = texts.message(finding);
     let name = sources.get(finding.span.file).name.to_string();
     let config = Config::default()
         .with_color(color == ColorChoice::Always)
@@ -167,8 +175,8 @@ fn render_one(
         .with_config(config)
         .with_code(&finding.rule.id)
         .with_message(&finding.rule.title)
-        .with_label(Label::new((name, finding.span.range())).with_message(&finding.message));
-    if let Some(fix) = &finding.fix {
+        .with_label(Label::new((name, finding.span.range())).with_message(&message));
+    if let Some(fix) = texts.fix(finding) {
         report = report.with_help(fix);
     }
     let mut note = format!("{} · {}", finding.id(), finding.rule.stride.join(", "));
@@ -182,7 +190,7 @@ fn render_one(
             "[{}] {}: {} ({}:{}:{})\n",
             finding.rule.id,
             finding.severity.as_str(),
-            finding.message,
+            message,
             finding.location.file,
             finding.location.line,
             finding.location.column

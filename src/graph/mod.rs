@@ -11,7 +11,9 @@ mod exposure;
 
 use crate::model::*;
 use petgraph::graph::{DiGraph, NodeIndex};
+use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::ops::Deref;
 
 /// The index of a flow in [`Model::flows`].
 pub type FlowIndex = usize;
@@ -28,9 +30,19 @@ pub enum Exposure {
     Open,
 }
 
-/// The graph of a model and the facts derived from it.
+/// The graph of a model and the facts derived from it: the model, and the [`Facts`] built from
+/// it, owned ([`Graph::build`]) or borrowed from where they are kept ([`Graph::over`]). The
+/// facts' fields read as the graph's own.
+#[derive(Clone)]
 pub struct Graph<'m> {
     pub model: &'m Model,
+    facts: Cow<'m, Facts>,
+}
+
+/// What [`Graph::build`] computes from a model; kept by a compilation so that findings' texts
+/// can be filled in later over the same graph.
+#[derive(Clone, Debug)]
+pub struct Facts {
     pub graph: DiGraph<ElementId, FlowIndex>,
     /// Each element's boundaries, innermost first.
     pub chains: Vec<Vec<BoundaryId>>,
@@ -46,54 +58,33 @@ pub struct Graph<'m> {
     pub authenticates: Vec<bool>,
 }
 
+impl Deref for Graph<'_> {
+    type Target = Facts;
+    fn deref(&self) -> &Facts {
+        &self.facts
+    }
+}
+
 impl<'m> Graph<'m> {
     pub fn build(model: &'m Model) -> Graph<'m> {
-        let mut graph = DiGraph::with_capacity(model.elements.len(), model.flows.len());
-        for index in 0..model.elements.len() {
-            graph.add_node(ElementId(index as u32));
-        }
-        for (index, flow) in model.flows.iter().enumerate() {
-            graph.add_edge(node(flow.source), node(flow.target), index);
-        }
-        let boundary_chains = boundary_chains(model);
-        let chains: Vec<Vec<BoundaryId>> = model
-            .elements
-            .iter()
-            .map(|e| match e.boundary {
-                Some(b) => boundary_chains[b.index()].clone(),
-                None => Vec::new(),
-            })
-            .collect();
-        let crossings = model
-            .flows
-            .iter()
-            .map(|f| {
-                let from = &chains[f.source.index()];
-                let to = &chains[f.target.index()];
-                let leaves = from.iter().filter(|b| !to.contains(b)).copied().collect();
-                let enters = to.iter().filter(|b| !from.contains(b)).copied().collect();
-                (leaves, enters)
-            })
-            .collect();
-        let data = element_data(model, &graph);
-        let authenticates = model
-            .elements
-            .iter()
-            .map(|e| exposure::authenticates(model, e))
-            .collect::<Vec<_>>();
-        let (exposure, exposure_paths) = exposure::compute(model, &graph, &chains, &authenticates);
         Graph {
             model,
-            graph,
-            chains,
-            crossings,
-            data,
-            exposure,
-            exposure_paths,
-            authenticates,
+            facts: Cow::Owned(Facts::build(model)),
         }
     }
 
+    /// The graph of `model` over facts built from it earlier.
+    pub fn over(model: &'m Model, facts: &'m Facts) -> Graph<'m> {
+        Graph {
+            model,
+            facts: Cow::Borrowed(facts),
+        }
+    }
+
+    /// The facts, to be kept and used again with [`Graph::over`].
+    pub fn into_facts(self) -> Facts {
+        self.facts.into_owned()
+    }
     pub fn flows_in(&self, element: ElementId) -> impl Iterator<Item = FlowIndex> + '_ {
         self.graph
             .edges_directed(node(element), petgraph::Direction::Incoming)
@@ -165,6 +156,55 @@ pub fn flow_data(flow: &Flow) -> Vec<DataId> {
             })
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+impl Facts {
+    /// Everything the rules read, computed once from the model.
+    pub fn build(model: &Model) -> Facts {
+        let mut graph = DiGraph::with_capacity(model.elements.len(), model.flows.len());
+        for index in 0..model.elements.len() {
+            graph.add_node(ElementId(index as u32));
+        }
+        for (index, flow) in model.flows.iter().enumerate() {
+            graph.add_edge(node(flow.source), node(flow.target), index);
+        }
+        let boundary_chains = boundary_chains(model);
+        let chains: Vec<Vec<BoundaryId>> = model
+            .elements
+            .iter()
+            .map(|e| match e.boundary {
+                Some(b) => boundary_chains[b.index()].clone(),
+                None => Vec::new(),
+            })
+            .collect();
+        let crossings = model
+            .flows
+            .iter()
+            .map(|f| {
+                let from = &chains[f.source.index()];
+                let to = &chains[f.target.index()];
+                let leaves = from.iter().filter(|b| !to.contains(b)).copied().collect();
+                let enters = to.iter().filter(|b| !from.contains(b)).copied().collect();
+                (leaves, enters)
+            })
+            .collect();
+        let data = element_data(model, &graph);
+        let authenticates = model
+            .elements
+            .iter()
+            .map(|e| exposure::authenticates(model, e))
+            .collect::<Vec<_>>();
+        let (exposure, exposure_paths) = exposure::compute(model, &graph, &chains, &authenticates);
+        Facts {
+            graph,
+            chains,
+            crossings,
+            data,
+            exposure,
+            exposure_paths,
+            authenticates,
+        }
     }
 }
 

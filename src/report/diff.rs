@@ -4,7 +4,7 @@
 
 use super::ReportView;
 use crate::escape;
-use crate::findings::{Finding, FindingId, Status};
+use crate::findings::{Finding, FindingId, Status, Texts};
 use crate::rules::severity::Severity;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -19,9 +19,13 @@ pub struct SeverityChange {
     pub message: String,
 }
 
+/// The findings added and resolved hold their texts ([`Texts::hold`]): they outlive the two
+/// compilations compared.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Diff {
+    #[serde(serialize_with = "held")]
     pub findings_added: Vec<Finding>,
+    #[serde(serialize_with = "held")]
     pub findings_resolved: Vec<Finding>,
     pub severity_changed: Vec<SeverityChange>,
     pub elements_added: Vec<String>,
@@ -52,6 +56,16 @@ impl Diff {
     }
 }
 
+/// Findings that hold their texts, serialized as the JSON report's findings.
+fn held<S: serde::Serializer>(findings: &[Finding], serializer: S) -> Result<S::Ok, S::Error> {
+    crate::findings::shown(findings, &Texts::held()).serialize(serializer)
+}
+
+/// The message of a finding that holds its texts.
+fn message(finding: &Finding) -> String {
+    Texts::held().message(finding)
+}
+
 fn open<'v>(view: &ReportView<'v>) -> BTreeMap<FindingId<'v>, &'v Finding> {
     view.findings
         .iter()
@@ -80,14 +94,14 @@ pub fn compare(base: &ReportView, head: &ReportView) -> Diff {
     let mut diff = Diff::default();
     for (id, finding) in &after {
         match before.get(id) {
-            None => diff.findings_added.push((*finding).clone()),
+            None => diff.findings_added.push(head.texts.hold(finding)),
             Some(old) if old.severity != finding.severity => {
                 diff.severity_changed.push(SeverityChange {
                     id: id.to_string(),
                     title: finding.rule.title.clone(),
                     before: old.severity,
                     after: finding.severity,
-                    message: finding.message.to_string(),
+                    message: head.texts.message(finding),
                 })
             }
             Some(_) => {}
@@ -95,7 +109,7 @@ pub fn compare(base: &ReportView, head: &ReportView) -> Diff {
     }
     for (id, finding) in &before {
         if !after.contains_key(id) {
-            diff.findings_resolved.push((*finding).clone());
+            diff.findings_resolved.push(base.texts.hold(finding));
         }
     }
     let by_severity = |a: &Finding, b: &Finding| {
@@ -131,7 +145,7 @@ pub fn render_text(diff: &Diff) -> String {
             "+ {:<8} {}  {}",
             f.severity.as_str(),
             f.id(),
-            f.message
+            message(f)
         );
     }
     for c in &diff.severity_changed {
@@ -211,7 +225,7 @@ pub fn render_markdown(diff: &Diff) -> String {
                 [
                     f.severity.as_str().to_string(),
                     f.id().to_string(),
-                    f.message.to_string(),
+                    message(f),
                 ]
             })
             .collect(),

@@ -33,7 +33,11 @@ pub fn write(view: &ReportView, out: &mut (impl Write + ?Sized)) -> io::Result<(
     list(&mut out, "flows", &view.flows)?;
     list(&mut out, "boundaries", &view.boundaries)?;
     list(&mut out, "data", &view.data)?;
-    list(&mut out, "findings", view.findings)?;
+    list(
+        &mut out,
+        "findings",
+        &crate::findings::shown(view.findings, &view.texts),
+    )?;
     out.write_all(b"\n}\n")?;
     out.flush()
 }

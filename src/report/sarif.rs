@@ -5,7 +5,7 @@
 
 use super::ReportView;
 use crate::drift::DriftCheck;
-use crate::findings::{Finding, Location, Status};
+use crate::findings::{Finding, Location, Status, Texts};
 use crate::rules::CompiledRule;
 use crate::rules::severity::Severity;
 use serde_json::{Value, json};
@@ -116,12 +116,12 @@ fn location(at: &Location, name: &str, kind: &str) -> Value {
 /// The report of a model's rule findings.
 pub fn render(view: &ReportView, rules: &[CompiledRule]) -> String {
     let descriptors: Vec<Descriptor> = rules.iter().map(Descriptor::from).collect();
-    render_findings(view.findings, &descriptors)
+    render_findings(view.findings, &view.texts, &descriptors)
 }
 
 /// Findings as one SARIF run, with the descriptors of the rules or checks they come from. A
 /// drift finding is located in the model and in the template (`locations` in that order).
-pub fn render_findings(findings: &[Finding], rules: &[Descriptor]) -> String {
+pub fn render_findings(findings: &[Finding], texts: &Texts, rules: &[Descriptor]) -> String {
     let mut used: Vec<&Descriptor> = rules
         .iter()
         .filter(|r| findings.iter().any(|f| f.rule.id == r.id))
@@ -132,8 +132,8 @@ pub fn render_findings(findings: &[Finding], rules: &[Descriptor]) -> String {
         .iter()
         .map(|finding| {
             let index = used.iter().position(|r| r.id == finding.rule.id);
-            let mut message = finding.message.to_string();
-            if let Some(fix) = &finding.fix {
+            let mut message = texts.message(finding);
+            if let Some(fix) = texts.fix(finding) {
                 message.push_str(&format!(" Fix: {fix}"));
             }
             let mut locations = vec![location(&finding.location, &finding.element, "element")];

@@ -3,7 +3,7 @@
 //! (`docs/report-schema.json` describes it); the templates of the other formats render it.
 
 use crate::Compilation;
-use crate::findings::{self, Finding, FindingId, Location, Status};
+use crate::findings::{self, Finding, FindingId, Location, Status, Texts};
 use crate::graph::Graph;
 use crate::model::*;
 use crate::rules::severity::Severity;
@@ -13,8 +13,9 @@ use std::sync::Arc;
 /// The version of the JSON report's schema; raised when a field changes meaning or goes away.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Borrows the compilation's names and findings (a large model's are not copied).
-#[derive(Clone, Debug, Serialize)]
+/// Borrows the compilation's names and findings (a large model's are not copied). Serialized,
+/// its findings are shown with their texts.
+#[derive(Clone, Debug)]
 pub struct ReportView<'c> {
     pub schema_version: u32,
     pub model: ModelInfo,
@@ -24,6 +25,24 @@ pub struct ReportView<'c> {
     pub boundaries: Vec<BoundaryView<'c>>,
     pub data: Vec<DataView<'c>>,
     pub findings: &'c [Finding],
+    /// What fills in the findings' messages and fixes.
+    pub texts: Texts<'c>,
+}
+
+impl Serialize for ReportView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ReportView", 8)?;
+        out.serialize_field("schema_version", &self.schema_version)?;
+        out.serialize_field("model", &self.model)?;
+        out.serialize_field("summary", &self.summary)?;
+        out.serialize_field("elements", &self.elements)?;
+        out.serialize_field("flows", &self.flows)?;
+        out.serialize_field("boundaries", &self.boundaries)?;
+        out.serialize_field("data", &self.data)?;
+        out.serialize_field("findings", &findings::shown(self.findings, &self.texts))?;
+        out.end()
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -139,7 +158,8 @@ impl<'c> ReportView<'c> {
     pub fn new(compilation: &'c Compilation) -> ReportView<'c> {
         let model = &compilation.model;
         let sources = &compilation.unit.sources;
-        let graph = Graph::build(model);
+        // The graph the rules ran over, else (a compilation made without running them) built.
+        let graph = compilation.graph().unwrap_or_else(|| Graph::build(model));
         let element_paths = findings::element_paths(&graph);
         let flow_ids = findings::flow_paths(&graph, &element_paths);
         let data_name = |d: &DataId| model.data[d.index()].name.as_str();
@@ -301,6 +321,7 @@ impl<'c> ReportView<'c> {
             boundaries,
             data,
             findings: &compilation.findings,
+            texts: compilation.texts(),
         }
     }
 }

@@ -5,7 +5,6 @@
 pub mod check;
 pub mod doc;
 pub mod eval;
-pub mod filled;
 pub mod ir;
 mod prefilter;
 pub mod severity;
@@ -59,16 +58,73 @@ pub enum Item {
     Resource,
 }
 
-/// One rule holding for one element or flow.
-#[derive(Clone, Debug)]
+/// One rule holding for one element or flow. Its message and fix depend only on the rule and
+/// the item, so they are not kept: [`CompiledRule::message_into`] and
+/// [`CompiledRule::fix_into`] fill them in when they are shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Hit {
     /// Index into the compiled rules.
     pub rule: u32,
     pub item: Item,
     pub severity: Severity,
-    pub message: Box<str>,
-    /// The rule's text shared by every hit of the rule, only the values its own.
-    pub fix: Option<filled::Filled>,
+}
+
+impl CompiledRule {
+    /// Appends the rule's message for `item` to `out`, its placeholders filled in over `graph`.
+    pub fn message_into(
+        &self,
+        graph: &Graph,
+        reach: &eval::ReachCache,
+        item: Item,
+        out: &mut String,
+    ) {
+        fill(&self.message, graph, reach, item, out);
+    }
+
+    /// Appends the rule's fix for `item` to `out`; false when the rule has no fix.
+    pub fn fix_into(
+        &self,
+        graph: &Graph,
+        reach: &eval::ReachCache,
+        item: Item,
+        out: &mut String,
+    ) -> bool {
+        match &self.fix {
+            Some(fix) => {
+                fill(fix, graph, reach, item, out);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Appends `template` filled in for `item` to `out`.
+fn fill(
+    template: &Template,
+    graph: &Graph,
+    reach: &eval::ReachCache,
+    item: Item,
+    out: &mut String,
+) {
+    let Some(subject) = subject_value(item) else {
+        return;
+    };
+    let mut evaluator = Evaluator {
+        graph,
+        env: vec![subject],
+        reach,
+    };
+    template.write_into(&mut evaluator, out);
+}
+
+/// The value a rule's variable holds for `item`; a resource is no rule's subject.
+fn subject_value<'a>(item: Item) -> Option<eval::Value<'a>> {
+    match item {
+        Item::Element(e) => Some(eval::Value::Element(e)),
+        Item::Flow(f) => Some(eval::Value::Flow(f)),
+        Item::Resource => None,
+    }
 }
 
 fn attr_span(attrs: &Attributes, name: &str, fallback: Span) -> Span {
@@ -168,12 +224,16 @@ pub fn compile(model: &Model, sources: &SourceMap) -> (Vec<CompiledRule>, Vec<Di
 /// role ([`prefilter`]), then flows, each with the flow rules that can hold for its ends: every
 /// element is read once, not once per rule. The hits come in no particular order; findings are
 /// sorted.
+///
+/// `reach` keeps the answers of `reaches` questions; the same cache fills in the findings'
+/// texts later.
 pub fn evaluate(
     rules: &[CompiledRule],
     graph: &Graph,
+    reach: &eval::ReachCache,
     skip: impl Fn(&CompiledRule) -> bool,
 ) -> Vec<Hit> {
-    evaluate_with(rules, graph, skip, true)
+    evaluate_with(rules, graph, reach, skip, true)
 }
 
 /// Evaluation without the prefilter, for the test that holds the two together.
@@ -183,25 +243,25 @@ pub mod reference {
 
     /// Every rule on every element or flow of its subject.
     pub fn evaluate_everywhere(rules: &[CompiledRule], graph: &Graph) -> Vec<Hit> {
-        evaluate_with(rules, graph, |_| false, false)
+        evaluate_with(rules, graph, &eval::ReachCache::new(), |_| false, false)
     }
 }
 
 fn evaluate_with(
     rules: &[CompiledRule],
     graph: &Graph,
+    reach: &eval::ReachCache,
     skip: impl Fn(&CompiledRule) -> bool,
     prefilter: bool,
 ) -> Vec<Hit> {
     let model = graph.model;
-    let reach = eval::ReachCache::new();
     let enabled: Vec<usize> = (0..rules.len()).filter(|&i| !skip(&rules[i])).collect();
     // The rules for each kind and role present, decided before the elements are shared out.
     let mut per_kind: HashMap<Shape, Vec<usize>> = HashMap::new();
     let mut evaluator = Evaluator {
         graph,
         env: Vec::new(),
-        reach: &reach,
+        reach,
     };
     for element in &model.elements {
         per_kind.entry(shape(element)).or_insert_with(|| {
@@ -259,18 +319,17 @@ fn evaluate_with(
         .into_par_iter()
         .map(|range| {
             let mut hits = Vec::new();
-            let mut scratch = String::new();
             let mut evaluator = Evaluator {
                 graph,
                 env: Vec::new(),
-                reach: &reach,
+                reach,
             };
             for index in range {
                 if index < elements {
                     let element = &model.elements[index];
                     let item = Item::Element(ElementId(index as u32));
                     for &r in &per_kind[&shape(element)] {
-                        run(&mut evaluator, rules, r, item, &mut hits, &mut scratch);
+                        run(&mut evaluator, rules, r, item, &mut hits);
                     }
                 } else {
                     let flow = &model.flows[index - elements];
@@ -281,7 +340,6 @@ fn evaluate_with(
                             r,
                             Item::Flow(index - elements),
                             &mut hits,
-                            &mut scratch,
                         );
                     }
                 }
@@ -307,30 +365,20 @@ fn run<'a>(
     index: usize,
     item: Item,
     hits: &mut Vec<Hit>,
-    scratch: &mut String,
 ) {
     let rule = &rules[index];
-    let value = match item {
-        Item::Element(e) => eval::Value::Element(e),
-        Item::Flow(f) => eval::Value::Flow(f),
-        Item::Resource => unreachable!("rules range over elements and flows"),
+    let Some(subject) = subject_value(item) else {
+        return;
     };
     evaluator.env.clear();
-    evaluator.env.push(value);
+    evaluator.env.push(subject);
     if !evaluator.eval(&rule.condition).truthy() {
         return;
     }
-    let message = rule.message.render(evaluator, scratch);
-    let fix = rule
-        .fix
-        .as_ref()
-        .map(|fix| fix.render_filled(evaluator, scratch));
     hits.push(Hit {
         rule: index as u32,
         item,
         severity: severity_of(rule.severity, evaluator.graph, item),
-        message,
-        fix,
     });
 }
 

@@ -3,19 +3,15 @@
 
 use super::check::Checker;
 use super::eval::Evaluator;
-use super::filled::Filled;
 use super::ir::Expr;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::SourceMap;
 use crate::span::Span;
-use std::sync::Arc;
 
 /// A checked template.
 #[derive(Clone, Debug)]
 pub struct Template {
     pieces: Vec<Piece>,
-    /// The texts before, between and after the placeholders, shared by every finding.
-    texts: Arc<[Box<str>]>,
 }
 
 #[derive(Clone, Debug)]
@@ -100,52 +96,11 @@ impl Template {
         if !literal.is_empty() {
             pieces.push(Piece::Text(literal));
         }
-        let mut texts = vec![String::new()];
-        for piece in &pieces {
-            match piece {
-                Piece::Text(text) => texts.last_mut().expect("one text at least").push_str(text),
-                Piece::Value(_) => texts.push(String::new()),
-            }
-        }
-        let texts = texts.into_iter().map(String::into_boxed_str).collect();
-        ok.then_some(Template { pieces, texts })
+        ok.then_some(Template { pieces })
     }
 
-    /// The text for one finding, in an allocation of its exact length (rendered first into
-    /// `scratch`, which keeps its room from one finding to the next).
-    pub fn render<'a>(
-        &'a self,
-        evaluator: &mut Evaluator<'a, '_>,
-        scratch: &mut String,
-    ) -> Box<str> {
-        self.render_into(evaluator, scratch);
-        Box::from(scratch.as_str())
-    }
-
-    /// The text for one finding as the template's shared texts and this finding's values
-    /// (each rendered first into `scratch`).
-    pub fn render_filled<'a>(
-        &'a self,
-        evaluator: &mut Evaluator<'a, '_>,
-        scratch: &mut String,
-    ) -> Filled {
-        let values = self
-            .pieces
-            .iter()
-            .filter_map(|piece| match piece {
-                Piece::Text(_) => None,
-                Piece::Value(expr) => {
-                    scratch.clear();
-                    evaluator.eval(expr).display_into(evaluator.graph, scratch);
-                    Some(Box::from(scratch.as_str()))
-                }
-            })
-            .collect();
-        Filled::new(Arc::clone(&self.texts), values)
-    }
-
-    fn render_into<'a>(&'a self, evaluator: &mut Evaluator<'a, '_>, out: &mut String) {
-        out.clear();
+    /// Appends the text for the finding whose subject `evaluator` holds to `out`.
+    pub fn write_into<'a>(&'a self, evaluator: &mut Evaluator<'a, '_>, out: &mut String) {
         for piece in &self.pieces {
             match piece {
                 Piece::Text(text) => out.push_str(text),

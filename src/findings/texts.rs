@@ -1,0 +1,165 @@
+//! A finding's message and fix, filled in when they are shown. A rule's message and fix depend
+//! only on the rule and the element or flow, so findings keep neither: a model with millions of
+//! findings holds no text for them, and each text is made once, straight where it is written.
+//!
+//! [`Texts`] borrows what filling them in needs from a compilation (its rules, the graph's
+//! facts and the `reaches` answers of the evaluation); [`Shown`] is a finding with its texts,
+//! serialized as the JSON report's finding.
+
+use super::{Finding, OwnText, Text};
+use crate::graph::Graph;
+use crate::rules::CompiledRule;
+use crate::rules::eval::ReachCache;
+use serde::Serialize;
+use std::sync::OnceLock;
+
+/// What filling in the texts of one compilation's findings needs.
+#[derive(Clone)]
+pub struct Texts<'c> {
+    rules: &'c [CompiledRule],
+    /// The graph the rules ran over; none for a model whose rules did not run.
+    graph: Option<Graph<'c>>,
+    reach: &'c ReachCache,
+}
+
+impl std::fmt::Debug for Texts<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Texts")
+            .field("rules", &self.rules.len())
+            .field("graph", &self.graph.is_some())
+            .finish()
+    }
+}
+
+/// The cache of [`Texts::held`], whose findings need none.
+static NO_REACH: OnceLock<ReachCache> = OnceLock::new();
+
+impl<'c> Texts<'c> {
+    pub fn new(
+        rules: &'c [CompiledRule],
+        graph: Option<Graph<'c>>,
+        reach: &'c ReachCache,
+    ) -> Texts<'c> {
+        Texts {
+            rules,
+            graph,
+            reach,
+        }
+    }
+
+    /// Texts for findings that hold their own (drift findings, findings taken out of their
+    /// compilation by [`Texts::hold`]).
+    pub fn held() -> Texts<'static> {
+        Texts {
+            rules: &[],
+            graph: None,
+            reach: NO_REACH.get_or_init(ReachCache::new),
+        }
+    }
+
+    /// The compiled rule and graph a rule's finding is filled in from.
+    fn rule(&self, index: u32) -> Option<(&CompiledRule, &Graph<'c>)> {
+        Some((self.rules.get(index as usize)?, self.graph.as_ref()?))
+    }
+
+    /// Appends the finding's message to `out`.
+    pub fn message_into(&self, finding: &Finding, out: &mut String) {
+        match &finding.text {
+            Text::Own(own) => out.push_str(&own.message),
+            Text::Rule(index) => {
+                if let Some((rule, graph)) = self.rule(*index) {
+                    rule.message_into(graph, self.reach, finding.item, out);
+                }
+            }
+        }
+    }
+
+    /// Appends the finding's fix to `out`; false when it has none.
+    pub fn fix_into(&self, finding: &Finding, out: &mut String) -> bool {
+        match &finding.text {
+            Text::Own(own) => match &own.fix {
+                Some(fix) => {
+                    out.push_str(fix);
+                    true
+                }
+                None => false,
+            },
+            Text::Rule(index) => match self.rule(*index) {
+                Some((rule, graph)) => rule.fix_into(graph, self.reach, finding.item, out),
+                None => false,
+            },
+        }
+    }
+
+    pub fn message(&self, finding: &Finding) -> String {
+        let mut text = String::new();
+        self.message_into(finding, &mut text);
+        text
+    }
+
+    pub fn fix(&self, finding: &Finding) -> Option<String> {
+        let mut text = String::new();
+        self.fix_into(finding, &mut text).then_some(text)
+    }
+
+    /// The finding holding its texts, to outlive its compilation (a threat diff compares the
+    /// findings of two).
+    pub fn hold(&self, finding: &Finding) -> Finding {
+        let text = match &finding.text {
+            Text::Own(_) => finding.text.clone(),
+            Text::Rule(_) => Text::Own(Box::new(OwnText {
+                message: self.message(finding).into(),
+                fix: self.fix(finding).map(String::into_boxed_str),
+            })),
+        };
+        Finding {
+            text,
+            ..finding.clone()
+        }
+    }
+}
+
+/// A finding with what fills in its texts; it serializes as the JSON report's finding.
+#[derive(Clone, Copy)]
+pub struct Shown<'a> {
+    pub finding: &'a Finding,
+    pub texts: &'a Texts<'a>,
+}
+
+/// Each of `findings` with `texts`.
+pub fn shown<'a>(findings: &'a [Finding], texts: &'a Texts<'a>) -> Vec<Shown<'a>> {
+    findings
+        .iter()
+        .map(|finding| Shown { finding, texts })
+        .collect()
+}
+
+impl Serialize for Shown<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let finding = self.finding;
+        let fields = if finding.deployed.is_some() { 13 } else { 12 };
+        let mut out = serializer.serialize_struct("Finding", fields)?;
+        out.serialize_field("id", &finding.id())?;
+        out.serialize_field("rule", &finding.rule.id)?;
+        out.serialize_field("title", &finding.rule.title)?;
+        out.serialize_field("stride", &finding.rule.stride)?;
+        out.serialize_field("severity", &finding.severity)?;
+        out.serialize_field("status", &finding.status)?;
+        out.serialize_field("element", &finding.element)?;
+        out.serialize_field("location", &finding.location)?;
+        match &finding.deployed {
+            Some(deployed) => out.serialize_field("deployed", deployed)?,
+            None => out.skip_field("deployed")?,
+        }
+        let mut text = String::new();
+        self.texts.message_into(finding, &mut text);
+        out.serialize_field("message", &text)?;
+        text.clear();
+        let has_fix = self.texts.fix_into(finding, &mut text);
+        out.serialize_field("fix", &has_fix.then_some(&text))?;
+        out.serialize_field("refs", &finding.rule.refs)?;
+        out.serialize_field("note", &finding.note)?;
+        out.end()
+    }
+}
