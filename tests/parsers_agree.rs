@@ -1,7 +1,8 @@
 //! The fast hand-written parser and the reference pest parser build the same syntax tree:
 //! whenever the fast one returns a tree, pest parses the text without a diagnostic and to an
 //! equal tree (spans included); on every bundled file that pest reads cleanly, the fast one
-//! does not give up. Checked on every `.flow` file in the repository and on thousands of
+//! does not give up. The same holds for the fast parser run in pieces, cut before every line
+//! where it may cut. Checked on every `.flow` file in the repository and on thousands of
 //! mutations of them, which mostly are not well-formed.
 
 mod support;
@@ -20,6 +21,33 @@ enum Outcome {
     GaveUp(usize),
     /// Both built the same tree.
     Agreed,
+    /// The fast parser built pest's tree from the whole text, but gave up in pieces.
+    AgreedWhole,
+}
+
+/// Asserts that a tree of the fast parser's (`how`) is pest's, and pest reported nothing.
+fn assert_same(
+    what: &str,
+    how: &str,
+    text: &str,
+    fast: &threatflow::syntax::ast::File,
+    pest: &(
+        threatflow::syntax::ast::File,
+        Vec<threatflow::diagnostic::Diagnostic>,
+    ),
+) {
+    let (tree, diagnostics) = pest;
+    assert!(
+        diagnostics.is_empty(),
+        "{what}: the fast parser ({how}) accepted text pest reports: {:?}\n---\n{text}",
+        diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
+    );
+    if fast != tree {
+        panic!(
+            "{what}: the trees differ ({how})\n{}",
+            first_difference(fast, tree)
+        );
+    }
 }
 
 fn compare(what: &str, text: &str) -> Outcome {
@@ -30,23 +58,22 @@ fn compare(what: &str, text: &str) -> Outcome {
     {
         return Outcome::Unscanned;
     }
-    let (tree, diagnostics) = reference::pest(FileId(0), text);
+    let pest = reference::pest(FileId(0), text);
+    // Cut wherever it may: every piece as small as can be.
+    let pieces = reference::fast_in_pieces(FileId(0), text, 1).expect("the text was scanned");
+    if let Some(fast) = &pieces {
+        assert_same(what, "in pieces", text, fast, &pest);
+    }
     match reference::fast(FileId(0), text) {
         Some(fast) => {
-            assert!(
-                diagnostics.is_empty(),
-                "{what}: the fast parser accepted text pest reports: {:?}\n---\n{text}",
-                diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
-            );
-            if fast != tree {
-                panic!(
-                    "{what}: the trees differ\n{}",
-                    first_difference(&fast, &tree)
-                );
+            assert_same(what, "whole", text, &fast, &pest);
+            if pieces.is_some() {
+                Outcome::Agreed
+            } else {
+                Outcome::AgreedWhole
             }
-            Outcome::Agreed
         }
-        None => Outcome::GaveUp(diagnostics.len()),
+        None => Outcome::GaveUp(pest.1.len()),
     }
 }
 
@@ -87,6 +114,10 @@ fn every_clean_file_parses_the_same_on_the_fast_path() {
                 "{}: pest reads it cleanly but the fast parser gave up",
                 path.display()
             ),
+            Outcome::AgreedWhole => panic!(
+                "{}: the fast parser reads it whole but gave up in pieces",
+                path.display()
+            ),
             Outcome::GaveUp(_) | Outcome::Unscanned => {}
         }
     }
@@ -111,7 +142,7 @@ fn mutated_files_never_make_the_parsers_disagree() {
         for case in 0..cases {
             let mutated = mutate(&text, &mut rng);
             match compare(&format!("{} mutation {case}", path.display()), &mutated) {
-                Outcome::Agreed => agreed += 1,
+                Outcome::Agreed | Outcome::AgreedWhole => agreed += 1,
                 Outcome::GaveUp(_) => gave_up += 1,
                 Outcome::Unscanned => {}
             }
@@ -157,6 +188,19 @@ rule X-001 "title" {
 accept SVL-* on f { reason "r" until 2027-01-01 }
 "#;
     assert_eq!(compare("every construct", text), Outcome::Agreed);
+}
+
+#[test]
+fn a_file_cut_into_pieces_parses_as_the_whole() {
+    // Top-level declarations of every kind, a flow head over two lines, an element named
+    // after nothing reserved at the start of a line, comments and blank lines between.
+    let text = "model \"m\" { owner \"o\" }\nuse aws\n\ndata pii : internal\n// a comment\nactor u\nprocess\np\nflow u\n  -> p { data pii }\nboundary b {\nflow x -> y\n}\nflow p -> u \"back\"\naccept STR-* on p { reason \"r\" }\n";
+    assert_eq!(compare("cut into pieces", text), Outcome::Agreed);
+    let whole = reference::fast(FileId(0), text).unwrap();
+    for piece in [1, 10, 40, text.len()] {
+        let pieces = reference::fast_in_pieces(FileId(0), text, piece).unwrap();
+        assert_eq!(pieces.as_ref(), Some(&whole), "pieces of {piece} bytes");
+    }
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The fast parser against the reference (pest) parser on arbitrary text: whenever the fast
-//! one returns a tree, pest reports nothing and builds the same tree, spans included.
+//! one returns a tree, whole or cut into pieces wherever it may cut, pest reports nothing and
+//! builds the same tree, spans included.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -14,9 +15,13 @@ fuzz_target!(|bytes: &[u8]| {
     if scan(FileId(0), text).diagnostics.iter().any(|d| d.is_error()) {
         return;
     }
-    if let Some(fast) = reference::fast(FileId(0), text) {
+    let whole = reference::fast(FileId(0), text);
+    let pieces = reference::fast_in_pieces(FileId(0), text, 1).flatten();
+    if whole.is_some() || pieces.is_some() {
         let (tree, diagnostics) = reference::pest(FileId(0), text);
         assert!(diagnostics.is_empty(), "accepted text pest reports");
-        assert!(fast == tree, "the trees differ");
+        for fast in [whole, pieces].into_iter().flatten() {
+            assert!(fast == tree, "the trees differ");
+        }
     }
 });

@@ -20,16 +20,70 @@ use compact_str::CompactString;
 
 /// Parses well-formed text; `None` when the text needs the reference parser.
 pub fn parse(file: FileId, text: &str) -> Option<File> {
+    Some(File {
+        items: parse_range(file, text, 0..text.len())?,
+    })
+}
+
+/// The top-level declarations in `range` of the text (which starts and ends between
+/// declarations); `None` when they need the reference parser.
+fn parse_range(file: FileId, text: &str, range: std::ops::Range<usize>) -> Option<Vec<Item>> {
+    let text = &text[..range.end];
     let mut parser = Parser {
         file,
         text,
         bytes: text.as_bytes(),
-        pos: 0,
+        pos: range.start,
         operators: 0,
         attributes: Vec::new(),
         members: Vec::new(),
     };
-    parser.file().ok()
+    parser.file().ok().map(|file| file.items)
+}
+
+/// Parses well-formed text as [`parse`] does, in pieces of about `piece` bytes on every core.
+/// The text is cut only before a line of `top_level_lines` (the lexical pre-pass's lines that
+/// start outside every bracket) that starts with a declaration keyword, which no declaration
+/// continues with; `None` when a piece needs the reference parser (or the whole text, parsed
+/// at once, might not).
+pub fn parse_in_pieces(
+    file: FileId,
+    text: &str,
+    top_level_lines: &[u32],
+    piece: usize,
+) -> Option<File> {
+    use rayon::prelude::*;
+    let bytes = text.as_bytes();
+    let mut cuts = vec![0];
+    for &line in top_level_lines {
+        let at = line as usize;
+        if at - cuts.last().expect("one cut at least") < piece.max(1) {
+            continue;
+        }
+        let keyword = DECLARATION_KEYWORDS.iter().any(|keyword| {
+            bytes[at..].starts_with(keyword.as_bytes())
+                && !bytes
+                    .get(at + keyword.len())
+                    .is_some_and(|&b| is_ident_char(b))
+        });
+        if keyword {
+            cuts.push(at);
+        }
+    }
+    cuts.push(text.len());
+    let ranges: Vec<std::ops::Range<usize>> = cuts.windows(2).map(|w| w[0]..w[1]).collect();
+    if ranges.len() == 1 {
+        return parse(file, text);
+    }
+    let pieces: Vec<Option<Vec<Item>>> = ranges
+        .into_par_iter()
+        .map(|range| parse_range(file, text, range))
+        .collect();
+    let mut items = Vec::with_capacity(pieces.iter().flatten().map(Vec::len).sum());
+    for piece in pieces {
+        items.extend(piece?);
+    }
+    Some(File { items })
 }
 
 /// The parser gave up: the reference parser decides.

@@ -40,6 +40,9 @@ const DECLARATION_KEYWORDS: [&str; 11] = [
 /// checker or the interpreter; real rules use a few dozen.
 pub const MAX_EXPRESSION_OPERATORS: usize = 256;
 
+/// The smallest piece of a file parsed on a core of its own: smaller files are parsed at once.
+const PIECE: usize = 256 * 1024;
+
 /// A parsed file.
 pub struct Parsed {
     pub file: ast::File,
@@ -57,7 +60,14 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             diagnostics: scanned.diagnostics,
         };
     }
-    if let Some(ast) = descent::parse(file, text) {
+    let pieces = text
+        .len()
+        .div_ceil(2 * rayon::current_num_threads().max(1))
+        .max(PIECE);
+    let fast = descent::parse_in_pieces(file, text, &scanned.top_level_lines, pieces)
+        // A piece the fast parser gave up on may still read as part of the whole.
+        .or_else(|| descent::parse(file, text));
+    if let Some(ast) = fast {
         return Parsed {
             file: ast,
             comments: scanned.comments,
@@ -82,6 +92,21 @@ pub mod reference {
 
     pub fn fast(file: FileId, text: &str) -> Option<ast::File> {
         descent::parse(file, text)
+    }
+
+    /// The fast path cutting the text into pieces of at least `piece` bytes, wherever the
+    /// lexical pre-pass lets it (`None` when the pre-pass rejects the text).
+    pub fn fast_in_pieces(file: FileId, text: &str, piece: usize) -> Option<Option<ast::File>> {
+        let scanned = super::scan::scan(file, text);
+        if scanned.diagnostics.iter().any(Diagnostic::is_error) {
+            return None;
+        }
+        Some(descent::parse_in_pieces(
+            file,
+            text,
+            &scanned.top_level_lines,
+            piece,
+        ))
     }
 
     pub fn pest(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {

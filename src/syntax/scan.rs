@@ -28,6 +28,9 @@ pub struct Scan {
     pub comments: Vec<Comment>,
     /// Errors here mean the file must not be parsed.
     pub diagnostics: Vec<Diagnostic>,
+    /// The offsets of the lines that start with a letter outside every bracket: where a
+    /// top-level declaration may begin, so the file can be parsed in pieces.
+    pub top_level_lines: Vec<u32>,
 }
 
 pub fn scan(file: FileId, text: &str) -> Scan {
@@ -35,6 +38,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
     let mut comments = Vec::new();
     let mut diagnostics = Vec::new();
     let mut open: Vec<(u8, usize)> = Vec::new();
+    let mut top_level_lines = Vec::new();
     let mut line_start = 0;
     control_characters(file, text, &mut diagnostics);
     let mut i = 0;
@@ -43,6 +47,9 @@ pub fn scan(file: FileId, text: &str) -> Scan {
         match byte {
             b'\n' => {
                 line_start = i + 1;
+                if open.is_empty() && bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+                    top_level_lines.push(line_start as u32);
+                }
                 i += 1;
             }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
@@ -81,6 +88,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                     return Scan {
                         comments,
                         diagnostics,
+                        top_level_lines,
                     };
                 }
                 i += 1;
@@ -143,6 +151,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
     Scan {
         comments,
         diagnostics,
+        top_level_lines,
     }
 }
 
@@ -263,6 +272,20 @@ mod tests {
         let text = format!("// x\r{}", "{".repeat(200));
         assert_eq!(codes(&text)[0], Code::NestingTooDeep);
         assert_eq!(scan(FileId(0), "// a\rb").comments[0].span.end, 4);
+    }
+
+    #[test]
+    fn top_level_lines_are_those_outside_brackets_that_start_with_a_letter() {
+        let text = "use aws\nboundary b {\n  actor a\nflow x\n}\nflow a -> b\n// c\n  data d\ndata \"{\"\nactor z";
+        let starts: Vec<&str> = scan(FileId(0), text)
+            .top_level_lines
+            .iter()
+            .map(|&at| text[at as usize..].lines().next().unwrap())
+            .collect();
+        assert_eq!(
+            starts,
+            ["boundary b {", "flow a -> b", "data \"{\"", "actor z"]
+        );
     }
 
     #[test]
