@@ -7,6 +7,7 @@
 
 use crate::span::Span;
 use crate::syntax::ast::RateUnit;
+use compact_str::CompactString;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -354,12 +355,12 @@ pub struct Boundary {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Element {
-    pub name: String,
+    pub name: CompactString,
     /// The word it was declared with (`function`, `store`, …).
-    pub keyword: String,
+    pub keyword: CompactString,
     pub role: RoleId,
     pub kind: KindId,
-    pub label: Option<String>,
+    pub label: Option<CompactString>,
     pub boundary: Option<BoundaryId>,
     pub attrs: Attributes,
     #[serde(skip)]
@@ -370,7 +371,7 @@ pub struct Element {
 pub struct Flow {
     pub source: ElementId,
     pub target: ElementId,
-    pub label: Option<String>,
+    pub label: Option<CompactString>,
     pub attrs: Attributes,
     /// The head, `flow a -> b "label"` (not the attribute block).
     #[serde(skip)]

@@ -369,11 +369,11 @@ fn element<'a>(
     }
     let id = ElementId(r.model.elements.len() as u32);
     r.model.elements.push(Element {
-        name: decl.name.name.to_string(),
-        keyword: decl.keyword.name.to_string(),
+        name: decl.name.name.clone(),
+        keyword: decl.keyword.name.clone(),
         role,
         kind,
-        label: decl.label.as_ref().map(|l| l.value.clone()),
+        label: decl.label.as_ref().map(|l| l.value.as_str().into()),
         boundary,
         attrs: Attributes::default(),
         span: decl.name.span,
@@ -487,7 +487,7 @@ fn flow(r: &mut Resolver, decl: &ast::FlowDecl, schema: Option<&Schema>) {
         r.model.flows.push(Flow {
             source,
             target,
-            label: decl.label.as_ref().map(|l| l.value.clone()),
+            label: decl.label.as_ref().map(|l| l.value.as_str().into()),
             attrs,
             span: Span::new(decl.span.file, decl.span.start as usize, last.end as usize),
         });

@@ -188,7 +188,7 @@ mod tests {
                 .elements
                 .iter()
                 .filter(|e| Known::Element(shape(e)).may_hold(evaluator, condition))
-                .map(|e| e.name.clone())
+                .map(|e| e.name.to_string())
                 .collect()
         })
     }
