@@ -154,11 +154,11 @@ pub fn value(value: &Value) -> String {
         ValueKind::Rate { count, unit } => format!("{count}/{}", unit.as_str()),
         ValueKind::Date(date) => date.to_string(),
         ValueKind::Invalid(text) => text.clone(),
-        ValueKind::Call { name, args, tagged } => {
-            if *tagged {
-                format!("{} {}", name.name, values(args))
+        ValueKind::Call(call) => {
+            if call.tagged {
+                format!("{} {}", call.name.name, values(&call.args))
             } else {
-                format!("{}({})", name.name, values(args))
+                format!("{}({})", call.name.name, values(&call.args))
             }
         }
     }
@@ -224,7 +224,7 @@ fn boundary(p: &mut Printer, d: &BoundaryDecl) {
     }
     p.open(&header, start, open);
     let width = key_width(d.members.iter().filter_map(|m| match m {
-        Member::Attribute(a) => Some(a),
+        Member::Attribute(a) => Some(&**a),
         _ => None,
     }));
     for member in &d.members {

@@ -93,7 +93,7 @@ fn classification(r: &mut Resolver, decl: &ast::ClassificationDecl) {
     let id = ClassificationId(r.model.classifications.len() as u32);
     r.model.classifications.push(Classification {
         name: decl.name.name.to_string(),
-        doc: decl.doc.as_ref().map(|d| d.value.clone()),
+        doc: decl.doc.as_ref().map(|d| d.value.to_string()),
         attrs,
         span: decl.name.span,
     });
@@ -152,7 +152,7 @@ fn data(r: &mut Resolver, decl: &ast::DataDecl) {
     r.model.data.push(DataItem {
         name: decl.name.name.to_string(),
         classification,
-        doc: decl.doc.as_ref().map(|d| d.value.clone()),
+        doc: decl.doc.as_ref().map(|d| d.value.to_string()),
         attrs,
         span: decl.name.span,
     });
@@ -217,7 +217,7 @@ fn boundary<'a>(
         r.model.boundaries.push(Boundary {
             name: decl.name.name.to_string(),
             kind,
-            label: decl.label.as_ref().map(|l| l.value.clone()),
+            label: decl.label.as_ref().map(|l| l.value.to_string()),
             parent,
             attrs: Attributes::default(),
             span: decl.name.span,
@@ -235,7 +235,7 @@ fn boundary<'a>(
                     element(r, inner, this.or(parent), pending);
                 }
             }
-            Member::Attribute(attribute) => attributes.push(attribute.clone()),
+            Member::Attribute(attribute) => attributes.push((**attribute).clone()),
             Member::Flow(_) => {}
         }
     }

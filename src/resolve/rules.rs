@@ -64,7 +64,7 @@ fn header(r: &mut Resolver, unit: &Unit) {
     };
     let attrs = values::attributes(r, &schema, &decl.block.attributes, &name);
     r.model.header = Some(Header {
-        name: decl.name.value.clone(),
+        name: decl.name.value.to_string(),
         attrs,
         span: decl.name.span,
     });
@@ -155,7 +155,7 @@ fn rule(r: &mut Resolver, decl: &ast::RuleDecl) {
     let index = RuleIndex(r.model.rules.len() as u32);
     r.model.rules.push(Rule {
         id: decl.id.name.to_string(),
-        title: decl.title.value.clone(),
+        title: decl.title.value.to_string(),
         subject,
         var,
         condition: condition.to_string(),

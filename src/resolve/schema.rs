@@ -89,7 +89,7 @@ fn role_decl(r: &mut Resolver, decl: &ast::RoleDecl) {
     let id = RoleId(r.model.roles.len() as u32);
     let mut role = Role {
         name: decl.name.name.to_string(),
-        doc: decl.doc.as_ref().map(|d| d.value.clone()),
+        doc: decl.doc.as_ref().map(|d| d.value.to_string()),
         aliases: Vec::new(),
         structural: false,
         span: decl.name.span,
@@ -131,7 +131,7 @@ fn capability_decl(r: &mut Resolver, decl: &ast::CapabilityDecl) {
     }
     let mut capability = Capability {
         name: decl.name.name.to_string(),
-        doc: decl.doc.as_ref().map(|d| d.value.clone()),
+        doc: decl.doc.as_ref().map(|d| d.value.to_string()),
         options: Vec::new(),
         span: decl.name.span,
     };
@@ -187,7 +187,7 @@ fn declare_kind(r: &mut Resolver, decl: &ast::KindDecl) -> Option<KindId> {
     r.model.kinds.push(Kind {
         name: decl.name.name.to_string(),
         role,
-        doc: decl.doc.as_ref().map(|d| d.value.clone()),
+        doc: decl.doc.as_ref().map(|d| d.value.to_string()),
         resources: Vec::new(),
         supports: Vec::new(),
         compliance: Vec::new(),
@@ -226,7 +226,7 @@ fn kind_body(r: &mut Resolver, decl: &ast::KindDecl, id: KindId) {
             name: Arc::from(attr.name.name.as_str()),
             ty,
             default,
-            doc: attr.doc.as_ref().map(|d| d.value.clone()),
+            doc: attr.doc.as_ref().map(|d| d.value.to_string()),
             span: attr.name.span,
         });
     }
@@ -315,11 +315,7 @@ fn supports(r: &mut Resolver, property: &ast::Attribute) -> Vec<Support> {
                 },
                 &[][..],
             ),
-            ValueKind::Call {
-                name,
-                args,
-                tagged: false,
-            } => (name.clone(), args.as_slice()),
+            ValueKind::Call(call) if !call.tagged => (call.name.clone(), call.args.as_slice()),
             _ => {
                 r.report(
                     Diagnostic::error(Code::WrongType, "`supports` expects capabilities")

@@ -226,7 +226,7 @@ fn describe(value: &ast::Value) -> String {
         ValueKind::Int(_) => "an integer".to_string(),
         ValueKind::Rate { .. } => "a rate".to_string(),
         ValueKind::Date(_) => "a date".to_string(),
-        ValueKind::Call { name, .. } => format!("`{}(…)`", name.name),
+        ValueKind::Call(call) => format!("`{}(…)`", call.name.name),
         ValueKind::Invalid(text) => format!("`{text}`"),
     }
 }
@@ -317,7 +317,8 @@ fn scalar(
                 arg: None,
             }
         }
-        (AttrType::Enum(variants), ValueKind::Call { name, args, .. }) => {
+        (AttrType::Enum(variants), ValueKind::Call(call)) => {
+            let (name, args) = (&call.name, &call.args);
             let variant = variant(r, variants, &name.name, name.span, key)?;
             let arg = match (&variant.payload, args.as_slice()) {
                 (Some(payload), [arg]) => {

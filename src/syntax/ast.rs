@@ -22,7 +22,7 @@ pub struct Ident {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Str {
     /// The value with escapes resolved.
-    pub value: String,
+    pub value: CompactString,
     pub span: Span,
 }
 
@@ -95,15 +95,21 @@ pub enum ValueKind {
         unit: RateUnit,
     },
     Date(time::Date),
-    /// `name(args…)`, and `name "text"` (written as a tagged string, kept as one argument).
-    Call {
-        name: Ident,
-        args: Vec<Value>,
-        tagged: bool,
-    },
+    /// `name(args…)`, and `name "text"` (written as a tagged string, kept as one argument);
+    /// boxed, so that the common values stay small.
+    Call(Box<Call>),
     /// A value that was already reported as malformed (an impossible date, say); it keeps
     /// its source text for the formatter and is not reported again.
     Invalid(String),
+}
+
+/// A value's `name(args…)` or `name "text"`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    pub name: Ident,
+    pub args: Vec<Value>,
+    /// Written as `name "text"`.
+    pub tagged: bool,
 }
 
 /// The time unit of a rate such as `100/s`.
@@ -252,7 +258,7 @@ pub enum Member {
     Boundary(Box<BoundaryDecl>),
     Element(Box<ElementDecl>),
     Flow(Box<FlowDecl>),
-    Attribute(Attribute),
+    Attribute(Box<Attribute>),
 }
 
 impl Member {

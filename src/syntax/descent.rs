@@ -242,7 +242,7 @@ impl<'t> Parser<'t> {
         let start = self.pos;
         self.expect("\"")?;
         let body_start = self.pos;
-        let mut value = String::new();
+        let mut value = CompactString::default();
         let mut copied = body_start;
         loop {
             match self.peek() {
@@ -612,10 +612,12 @@ impl<'t> Parser<'t> {
         let member = match self.word().ok_or(GiveUp)? {
             "boundary" => Member::Boundary(Box::new(self.boundary_decl()?)),
             "flow" => Member::Flow(Box::new(self.flow_decl()?)),
-            word if DECLARATION_KEYWORDS.contains(&word) => Member::Attribute(self.attribute()?),
+            word if DECLARATION_KEYWORDS.contains(&word) => {
+                Member::Attribute(Box::new(self.attribute()?))
+            }
             _ => match self.element_decl()? {
                 Some(element) => Member::Element(Box::new(element)),
-                None => Member::Attribute(self.attribute()?),
+                None => Member::Attribute(Box::new(self.attribute()?)),
             },
         };
         Ok(member)
@@ -761,7 +763,7 @@ impl<'t> Parser<'t> {
                 return Ok(None);
             }
         } else if first == b'"' {
-            ValueKind::Str(self.string()?.value)
+            ValueKind::Str(self.string()?.value.into())
         } else if is_ident_start(first) {
             return self.named_value(tagged).map(Some);
         } else {
@@ -782,14 +784,14 @@ impl<'t> Parser<'t> {
             if self.skip_hspace() && self.peek() == Some(b'"') {
                 let text = self.string()?;
                 return Ok(Value {
-                    kind: ValueKind::Call {
+                    kind: ValueKind::Call(Box::new(Call {
                         name,
                         args: vec![Value {
-                            kind: ValueKind::Str(text.value),
+                            kind: ValueKind::Str(text.value.into()),
                             span: text.span,
                         }],
                         tagged: true,
-                    },
+                    })),
                     span: self.span(start, self.pos),
                 });
             }
@@ -810,11 +812,11 @@ impl<'t> Parser<'t> {
                 }
             }
             return Ok(Value {
-                kind: ValueKind::Call {
+                kind: ValueKind::Call(Box::new(Call {
                     name,
                     args,
                     tagged: false,
-                },
+                })),
                 span: self.span(start, self.pos),
             });
         }
@@ -1061,7 +1063,7 @@ impl<'t> Parser<'t> {
             b'"' => {
                 let text = self.string()?;
                 Ok(Expr {
-                    kind: ExprKind::Str(text.value),
+                    kind: ExprKind::Str(text.value.into()),
                     span: text.span,
                 })
             }

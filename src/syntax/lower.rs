@@ -131,7 +131,7 @@ impl Lowerer<'_> {
         let body = pair.into_inner().next().expect("a string has a body");
         let body_start = body.as_span().start();
         Str {
-            value: self.unescape(body.as_str(), body_start),
+            value: self.unescape(body.as_str(), body_start).into(),
             span,
         }
     }
@@ -297,7 +297,7 @@ impl Lowerer<'_> {
         let inner = pair.into_inner().next().expect("a value has one child");
         let kind = match inner.as_rule() {
             Rule::ident => ValueKind::Ident(inner.as_str().into()),
-            Rule::string => ValueKind::Str(self.string(inner).value),
+            Rule::string => ValueKind::Str(self.string(inner).value.into()),
             Rule::integer => match self.integer(&inner) {
                 Some(n) => ValueKind::Int(n),
                 None => ValueKind::Invalid(inner.as_str().to_string()),
@@ -310,24 +310,24 @@ impl Lowerer<'_> {
                 let text = parts.next().expect("tagged string");
                 let text_span = self.span(&text);
                 let value = self.string(text).value;
-                ValueKind::Call {
+                ValueKind::Call(Box::new(Call {
                     name,
                     args: vec![Value {
-                        kind: ValueKind::Str(value),
+                        kind: ValueKind::Str(value.into()),
                         span: text_span,
                     }],
                     tagged: true,
-                }
+                }))
             }
             Rule::call => {
                 let mut parts = inner.into_inner();
                 let name = self.ident(parts.next().expect("call name"));
                 let args = parts.map(|p| self.value(p)).collect();
-                ValueKind::Call {
+                ValueKind::Call(Box::new(Call {
                     name,
                     args,
                     tagged: false,
-                }
+                }))
             }
             other => unreachable!("unexpected value rule {other:?}"),
         };
@@ -496,7 +496,7 @@ impl Lowerer<'_> {
                     Rule::boundary_decl => Member::Boundary(Box::new(self.boundary_decl(child))),
                     Rule::element_decl => Member::Element(Box::new(self.element_decl(child))),
                     Rule::flow_decl => Member::Flow(Box::new(self.flow_decl(child))),
-                    Rule::attribute => Member::Attribute(self.attribute(child)),
+                    Rule::attribute => Member::Attribute(Box::new(self.attribute(child))),
                     Rule::recover_member => {
                         self.recovered(&child, Rule::strict_members);
                         continue;
@@ -678,7 +678,7 @@ impl Lowerer<'_> {
         let kind = match pair.as_rule() {
             Rule::expr => return self.expr(pair),
             Rule::ident => ExprKind::Name(pair.as_str().to_string()),
-            Rule::string => ExprKind::Str(self.string(pair).value),
+            Rule::string => ExprKind::Str(self.string(pair).value.into()),
             Rule::integer => ExprKind::Int(self.integer(&pair).unwrap_or_default()),
             Rule::call_expr => {
                 let mut parts = pair.into_inner();

@@ -72,7 +72,7 @@ fn values_of_every_shape() {
             ValueKind::Int(_) => "int".to_string(),
             ValueKind::Rate { .. } => "rate".to_string(),
             ValueKind::Date(_) => "date".to_string(),
-            ValueKind::Call { tagged, .. } => format!("call tagged={tagged}"),
+            ValueKind::Call(call) => format!("call tagged={}", call.tagged),
             ValueKind::Str(_) => "str".to_string(),
             ValueKind::Ident(_) => "ident".to_string(),
             ValueKind::Invalid(_) => "invalid".to_string(),
