@@ -6,33 +6,29 @@
 //! facts and the `reaches` answers of the evaluation); [`Shown`] is a finding with its texts,
 //! serialized as the JSON report's finding.
 
-use super::{Finding, OwnText, Text};
+use super::{Finding, Text};
 use crate::graph::Graph;
 use crate::rules::CompiledRule;
 use crate::rules::eval::ReachCache;
 use serde::Serialize;
-use std::sync::OnceLock;
 
 /// What filling in the texts of one compilation's findings needs.
 #[derive(Clone)]
 pub struct Texts<'c> {
     rules: &'c [CompiledRule],
-    /// The graph the rules ran over; none for a model whose rules did not run.
-    graph: Option<Graph<'c>>,
-    reach: &'c ReachCache,
+    /// The graph the rules ran over and the evaluation's `reaches` answers; none for a model
+    /// whose rules did not run.
+    over: Option<(Graph<'c>, &'c ReachCache)>,
 }
 
 impl std::fmt::Debug for Texts<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Texts")
             .field("rules", &self.rules.len())
-            .field("graph", &self.graph.is_some())
+            .field("graph", &self.over.is_some())
             .finish()
     }
 }
-
-/// The cache of [`Texts::held`], whose findings need none.
-static NO_REACH: OnceLock<ReachCache> = OnceLock::new();
 
 impl<'c> Texts<'c> {
     pub fn new(
@@ -42,8 +38,7 @@ impl<'c> Texts<'c> {
     ) -> Texts<'c> {
         Texts {
             rules,
-            graph,
-            reach,
+            over: graph.map(|graph| (graph, reach)),
         }
     }
 
@@ -52,14 +47,14 @@ impl<'c> Texts<'c> {
     pub fn held() -> Texts<'static> {
         Texts {
             rules: &[],
-            graph: None,
-            reach: NO_REACH.get_or_init(ReachCache::new),
+            over: None,
         }
     }
 
-    /// The compiled rule and graph a rule's finding is filled in from.
-    fn rule(&self, index: u32) -> Option<(&CompiledRule, &Graph<'c>)> {
-        Some((self.rules.get(index as usize)?, self.graph.as_ref()?))
+    /// The compiled rule, graph and `reaches` answers a rule's finding is filled in from.
+    fn rule(&self, index: u32) -> Option<(&CompiledRule, &Graph<'c>, &ReachCache)> {
+        let (graph, reach) = self.over.as_ref()?;
+        Some((self.rules.get(index as usize)?, graph, reach))
     }
 
     /// Appends the finding's message to `out`.
@@ -67,8 +62,8 @@ impl<'c> Texts<'c> {
         match &finding.text {
             Text::Own(own) => out.push_str(&own.message),
             Text::Rule(index) => {
-                if let Some((rule, graph)) = self.rule(*index) {
-                    rule.message_into(graph, self.reach, finding.item, out);
+                if let Some((rule, graph, reach)) = self.rule(*index) {
+                    rule.message_into(graph, reach, finding.item, out);
                 }
             }
         }
@@ -85,7 +80,7 @@ impl<'c> Texts<'c> {
                 None => false,
             },
             Text::Rule(index) => match self.rule(*index) {
-                Some((rule, graph)) => rule.fix_into(graph, self.reach, finding.item, out),
+                Some((rule, graph, reach)) => rule.fix_into(graph, reach, finding.item, out),
                 None => false,
             },
         }
@@ -107,10 +102,7 @@ impl<'c> Texts<'c> {
     pub fn hold(&self, finding: &Finding) -> Finding {
         let text = match &finding.text {
             Text::Own(_) => finding.text.clone(),
-            Text::Rule(_) => Text::Own(Box::new(OwnText {
-                message: self.message(finding).into(),
-                fix: self.fix(finding).map(String::into_boxed_str),
-            })),
+            Text::Rule(_) => Text::own(self.message(finding), self.fix(finding)),
         };
         Finding {
             text,
