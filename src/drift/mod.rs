@@ -97,7 +97,8 @@ pub fn check_drift(compilation: &mut Compilation, templates: &[Template]) {
             }
         }
     }
-    let graph = Graph::build(&compilation.model);
+    // The compilation's graph (its fields borrowed, so that its findings can grow meanwhile).
+    let graph = Graph::over_or_build(&compilation.model, compilation.facts.as_ref());
     let drifts = compare(&compilation.model, &graph, &deployments);
     let mut findings = to_findings(
         drifts,

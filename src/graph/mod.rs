@@ -81,10 +81,20 @@ impl<'m> Graph<'m> {
         }
     }
 
+    /// The graph of `model` over `facts` built from it earlier, or built now when there are
+    /// none (a compilation whose rules did not run).
+    pub fn over_or_build(model: &'m Model, facts: Option<&'m Facts>) -> Graph<'m> {
+        match facts {
+            Some(facts) => Graph::over(model, facts),
+            None => Graph::build(model),
+        }
+    }
+
     /// The facts, to be kept and used again with [`Graph::over`].
     pub fn into_facts(self) -> Facts {
         self.facts.into_owned()
     }
+
     pub fn flows_in(&self, element: ElementId) -> impl Iterator<Item = FlowIndex> + '_ {
         self.graph
             .edges_directed(node(element), petgraph::Direction::Incoming)

@@ -158,8 +158,7 @@ impl<'c> ReportView<'c> {
     pub fn new(compilation: &'c Compilation) -> ReportView<'c> {
         let model = &compilation.model;
         let sources = &compilation.unit.sources;
-        // The graph the rules ran over, else (a compilation made without running them) built.
-        let graph = compilation.graph().unwrap_or_else(|| Graph::build(model));
+        let graph = Graph::over_or_build(model, compilation.facts.as_ref());
         let element_paths = findings::element_paths(&graph);
         let flow_ids = findings::flow_paths(&graph, &element_paths);
         let data_name = |d: &DataId| model.data[d.index()].name.as_str();
