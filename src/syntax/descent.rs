@@ -41,46 +41,56 @@ fn parse_range(file: FileId, text: &str, range: std::ops::Range<usize>) -> Optio
     parser.file().ok().map(|file| file.items)
 }
 
-/// Parses well-formed text as [`parse`] does, in pieces of about `piece` bytes on every core.
-/// The text is cut only before a line of `top_level_lines` (the lexical pre-pass's lines that
-/// start outside every bracket) that starts with a declaration keyword, which no declaration
-/// continues with; `None` when a piece needs the reference parser (or the whole text, parsed
-/// at once, might not).
+/// Parses well-formed text as [`parse`] does, on every core in the pieces [`cuts`] finds
+/// (pieces of at least `piece` bytes); when a piece gives up and there were several, the whole
+/// text is parsed at once. `None` when the text needs the reference parser.
 pub fn parse_in_pieces(
     file: FileId,
     text: &str,
     top_level_lines: &[u32],
     piece: usize,
 ) -> Option<File> {
-    use rayon::prelude::*;
-    let bytes = text.as_bytes();
-    let mut cuts = vec![0];
-    for &line in top_level_lines {
-        let at = line as usize;
-        if at - cuts.last().expect("one cut at least") < piece.max(1) {
-            continue;
-        }
-        let keyword = DECLARATION_KEYWORDS.iter().any(|keyword| {
-            bytes[at..].starts_with(keyword.as_bytes())
-                && !bytes
-                    .get(at + keyword.len())
-                    .is_some_and(|&b| is_ident_char(b))
-        });
-        if keyword {
-            cuts.push(at);
-        }
-    }
-    cuts.push(text.len());
-    let ranges: Vec<std::ops::Range<usize>> = cuts.windows(2).map(|w| w[0]..w[1]).collect();
-    if ranges.len() == 1 {
+    let pieces = cuts(text, top_level_lines, piece);
+    if pieces.len() == 1 {
         return parse(file, text);
     }
-    let pieces: Vec<Option<Vec<Item>>> = ranges
+    // A piece the fast parser gave up on may still read as part of the whole.
+    parse_pieces(file, text, pieces).or_else(|| parse(file, text))
+}
+
+/// Where the text may be cut into pieces of at least `piece` bytes: only before a line of
+/// `top_level_lines` (the lexical pre-pass's lines that start outside every bracket) whose
+/// first word is a declaration keyword, which no declaration continues with.
+pub fn cuts(text: &str, top_level_lines: &[u32], piece: usize) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for &line in top_level_lines {
+        let at = line as usize;
+        if at - starts.last().expect("one start at least") < piece.max(1) {
+            continue;
+        }
+        let end = bytes[at..]
+            .iter()
+            .position(|&b| !is_ident_char(b))
+            .map_or(bytes.len(), |p| at + p);
+        if DECLARATION_KEYWORDS.contains(&&text[at..end]) {
+            starts.push(at);
+        }
+    }
+    starts.push(text.len());
+    starts.windows(2).map(|w| w[0]..w[1]).collect()
+}
+
+/// The declarations of each of `pieces` (which cover the text), parsed on every core and
+/// joined in order; `None` when one of them gives up.
+pub fn parse_pieces(file: FileId, text: &str, pieces: Vec<std::ops::Range<usize>>) -> Option<File> {
+    use rayon::prelude::*;
+    let parsed: Vec<Option<Vec<Item>>> = pieces
         .into_par_iter()
         .map(|range| parse_range(file, text, range))
         .collect();
-    let mut items = Vec::with_capacity(pieces.iter().flatten().map(Vec::len).sum());
-    for piece in pieces {
+    let mut items = Vec::with_capacity(parsed.iter().flatten().map(Vec::len).sum());
+    for piece in parsed {
         items.extend(piece?);
     }
     Some(File { items })

@@ -64,10 +64,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         .len()
         .div_ceil(2 * rayon::current_num_threads().max(1))
         .max(PIECE);
-    let fast = descent::parse_in_pieces(file, text, &scanned.top_level_lines, pieces)
-        // A piece the fast parser gave up on may still read as part of the whole.
-        .or_else(|| descent::parse(file, text));
-    if let Some(ast) = fast {
+    if let Some(ast) = descent::parse_in_pieces(file, text, &scanned.top_level_lines, pieces) {
         return Parsed {
             file: ast,
             comments: scanned.comments,
@@ -95,18 +92,15 @@ pub mod reference {
     }
 
     /// The fast path cutting the text into pieces of at least `piece` bytes, wherever the
-    /// lexical pre-pass lets it (`None` when the pre-pass rejects the text).
+    /// lexical pre-pass lets it, without parsing the whole text when a piece gives up (`None`
+    /// when the pre-pass rejects the text).
     pub fn fast_in_pieces(file: FileId, text: &str, piece: usize) -> Option<Option<ast::File>> {
         let scanned = super::scan::scan(file, text);
         if scanned.diagnostics.iter().any(Diagnostic::is_error) {
             return None;
         }
-        Some(descent::parse_in_pieces(
-            file,
-            text,
-            &scanned.top_level_lines,
-            piece,
-        ))
+        let pieces = descent::cuts(text, &scanned.top_level_lines, piece);
+        Some(descent::parse_pieces(file, text, pieces))
     }
 
     pub fn pest(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
