@@ -96,10 +96,8 @@ pub fn run(
                         eprint!("{}", output::text(&diagnostics, &unreadable.sources, color));
                         let _ = writeln!(
                             std::io::stdout(),
-                            "{}: {}; {}",
-                            path.display(),
-                            output::counts(&diagnostics),
-                            summary(&[])
+                            "{}",
+                            summary_line(path, &diagnostics, &[])
                         );
                     }
                 }
@@ -125,16 +123,8 @@ pub fn run(
                 let stdout = std::io::stdout();
                 let mut out = std::io::BufWriter::new(stdout.lock());
                 let texts = compilation.texts();
-                let written =
-                    write_findings(&mut out, findings, sources, &texts, color).and_then(|()| {
-                        writeln!(
-                            out,
-                            "{}: {}; {}",
-                            path.display(),
-                            output::counts(diagnostics),
-                            summary(findings)
-                        )
-                    });
+                let written = write_findings(&mut out, findings, sources, &texts, color)
+                    .and_then(|()| writeln!(out, "{}", summary_line(path, diagnostics, findings)));
                 let closed = written.and_then(|()| out.flush()).is_err();
                 if last {
                     super::release_at_exit(compilation);
@@ -185,6 +175,16 @@ pub fn run(
     } else {
         0
     }
+}
+
+/// `orders.flow: 0 errors, 1 warning; 3 findings (…)`, the last line printed for a model.
+fn summary_line(path: &Path, diagnostics: &[Diagnostic], findings: &[Finding]) -> String {
+    format!(
+        "{}: {}; {}",
+        path.display(),
+        output::counts(diagnostics),
+        summary(findings)
+    )
 }
 
 pub fn severity_of(fail_on: FailOn) -> Severity {
