@@ -26,7 +26,12 @@ fn main() {
             color,
             fail_on,
             disable,
-        } => cli::check::run(&files, format, color, fail_on, &disable),
+            max_per_rule,
+            all,
+        } => {
+            let per_rule = (!all).then_some(max_per_rule);
+            cli::check::run(&files, format, color, fail_on, &disable, per_rule)
+        }
         Command::Report {
             file,
             format,

@@ -378,6 +378,98 @@ fn check_prints_findings_and_fails_on_the_chosen_severity() {
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
 }
 
+/// Twelve privileged actors: twelve SVL-042 findings (high) and twelve STR-005 (info).
+fn many_admins() -> String {
+    let mut text = "model \"M\" {\n  owner \"t\"\n}\n\nuse serverless\nuse stride\n\n".to_string();
+    for i in 0..12 {
+        text.push_str(&format!("actor admin{i:02} {{\n  privileged on\n}}\n"));
+    }
+    text
+}
+
+#[test]
+fn check_prints_a_few_findings_of_each_rule_and_counts_the_rest() {
+    let dir = with_file("model.flow", many_admins().as_bytes());
+    let output = threatflow(&["check", "--color", "never", "model.flow"], dir.path());
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    // The heading counts all twelve; ten are printed in full, in order, and two counted.
+    assert!(text.contains("── high (12) ──"), "{text}");
+    assert_eq!(text.matches("[SVL-042] high:").count(), 10, "{text}");
+    assert!(text.contains("SVL-042@admin09"), "{text}");
+    assert!(!text.contains("SVL-042@admin10"), "{text}");
+    assert!(
+        text.contains("… 2 more SVL-042 findings (Privileged actor without MFA)\n"),
+        "{text}"
+    );
+    let info = text.find("── info (12) ──").expect("the info group");
+    let high_more = text.find("… 2 more SVL-042").unwrap();
+    assert!(
+        high_more < info,
+        "each group's count follows the group: {text}"
+    );
+    assert!(
+        text.contains(
+            "note: 4 findings counted, not printed (at most 10 of each rule and severity in full)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("model.flow: 0 errors, 0 warnings; 24 findings (12 high, 12 info)\n"),
+        "{text}"
+    );
+
+    let one = stdout(&threatflow(
+        &[
+            "check",
+            "--color",
+            "never",
+            "--max-per-rule",
+            "1",
+            "model.flow",
+        ],
+        dir.path(),
+    ));
+    assert_eq!(one.matches("[SVL-042] high:").count(), 1, "{one}");
+    assert!(one.contains("… 11 more SVL-042 findings"), "{one}");
+
+    let all = stdout(&threatflow(
+        &["check", "--color", "never", "--all", "model.flow"],
+        dir.path(),
+    ));
+    assert_eq!(all.matches("[SVL-042] high:").count(), 12, "{all}");
+    assert!(
+        !all.contains("more SVL-042") && !all.contains("note:"),
+        "{all}"
+    );
+
+    // JSON lists every finding whatever the limit.
+    let json = threatflow(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--max-per-rule",
+            "1",
+            "model.flow",
+        ],
+        dir.path(),
+    );
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(json["findings"].as_array().unwrap().len(), 24);
+
+    let both = threatflow(
+        &["check", "--all", "--max-per-rule", "3", "model.flow"],
+        dir.path(),
+    );
+    assert_eq!(both.status.code(), Some(2), "the two options conflict");
+    assert!(
+        stderr(&both).contains("cannot be used with"),
+        "{}",
+        stderr(&both)
+    );
+}
+
 #[test]
 fn errors_win_over_findings() {
     let broken = format!("{RISKY}flow admin -> nowhere\n");

@@ -3,6 +3,11 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// How many findings of one rule `check` prints in full by default, as compilers stop after so
+/// many errors: a model with a million elements has millions of findings, and the text of all
+/// of them (gigabytes) helps no reader; reports and `--format json` hold every one.
+pub const DEFAULT_PER_RULE: usize = 10;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "threatflow",
@@ -36,6 +41,13 @@ pub enum Command {
         /// Do not run these rules: ids or prefixes such as `SVL-*` (repeat, or separate with commas).
         #[arg(long, value_delimiter = ',')]
         disable: Vec<String>,
+        /// In text, print at most this many findings of each rule in each severity in full, and
+        /// count the rest in one line (`--format json` always lists every finding).
+        #[arg(long, value_name = "N", default_value_t = DEFAULT_PER_RULE, conflicts_with = "all")]
+        max_per_rule: usize,
+        /// In text, print every finding in full.
+        #[arg(long)]
+        all: bool,
     },
     /// Write the threat report of a model for design reviews and CI.
     ///

@@ -6,7 +6,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use threatflow::compile::Options;
 use threatflow::diagnostic::{Code, Diagnostic, JsonDiagnostic, to_json};
-use threatflow::findings::{Finding, Shown, Texts, shown, summary, write_findings};
+use threatflow::findings::{
+    Finding, Shown, Texts, shown, summary, thousands, write_findings_limited,
+};
 use threatflow::load::LoadedFile;
 use threatflow::rules::severity::Severity;
 use threatflow::source::{SourceFile, SourceMap};
@@ -71,6 +73,7 @@ pub fn run(
     color: Color,
     fail_on: Option<FailOn>,
     disabled: &[String],
+    per_rule: Option<usize>,
 ) -> i32 {
     let color = output::color_choice(color);
     let threshold = fail_on.map(severity_of);
@@ -123,8 +126,14 @@ pub fn run(
                 let stdout = std::io::stdout();
                 let mut out = std::io::BufWriter::new(stdout.lock());
                 let texts = compilation.texts();
-                let written = write_findings(&mut out, findings, sources, &texts, color)
-                    .and_then(|()| writeln!(out, "{}", summary_line(path, diagnostics, findings)));
+                let written =
+                    write_findings_limited(&mut out, findings, sources, &texts, color, per_rule)
+                        .and_then(|not_printed| {
+                            if not_printed > 0 {
+                                writeln!(out, "{}", not_printed_note(not_printed, per_rule))?;
+                            }
+                            writeln!(out, "{}", summary_line(path, diagnostics, findings))
+                        });
                 let closed = written.and_then(|()| out.flush()).is_err();
                 if last {
                     super::release_at_exit(compilation);
@@ -175,6 +184,20 @@ pub fn run(
     } else {
         0
     }
+}
+
+/// Says that some findings were only counted, and how to see them all.
+fn not_printed_note(not_printed: usize, per_rule: Option<usize>) -> String {
+    let (count, limit) = (thousands(not_printed), per_rule.unwrap_or(0));
+    let word = if not_printed == 1 {
+        "finding"
+    } else {
+        "findings"
+    };
+    format!(
+        "note: {count} {word} counted, not printed (at most {limit} of each rule and severity \
+         in full); `--all` prints every finding, `--format json` and `report` list them"
+    )
 }
 
 /// `orders.flow: 0 errors, 1 warning; 3 findings (…)`, the last line printed for a model.

@@ -11,7 +11,9 @@ mod render_text;
 mod texts;
 
 pub use accept::apply_accepts;
-pub use render_text::{reference, render_findings, summary, write_findings};
+pub use render_text::{
+    reference, render_findings, summary, thousands, write_findings, write_findings_limited,
+};
 pub use texts::{Shown, Texts, shown};
 
 use crate::graph::Graph;

@@ -2,12 +2,14 @@
 //! underlined, then accepted risks in one line each, then a summary line.
 
 use super::render_plain::PlainRenderer;
-use super::{Finding, Status, Texts};
+use super::{Finding, RuleFacts, Status, Texts};
 use crate::diagnostic::ColorChoice;
 use crate::rules::severity::Severity;
 use crate::source::SourceMap;
 use ariadne::{Color, Config, IndexType, Label, Report, ReportKind};
+use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// Renders findings the way `threatflow check` prints them, their texts filled in by `texts`.
 pub fn render_findings(
@@ -31,16 +33,54 @@ pub fn write_findings(
     texts: &Texts,
     color: ColorChoice,
 ) -> std::io::Result<()> {
+    write_findings_limited(out, findings, sources, texts, color, None).map(|_| ())
+}
+
+/// Writes findings as [`write_findings`] does, but at most `per_rule` of each rule in full
+/// within a severity group (when given): the others of that rule are counted in one line after
+/// the group, `… 4,990 more STR-001 findings (title)`. The group headings count every finding.
+/// Returns how many findings were counted instead of printed.
+pub fn write_findings_limited(
+    out: &mut impl std::io::Write,
+    findings: &[Finding],
+    sources: &SourceMap,
+    texts: &Texts,
+    color: ColorChoice,
+    per_rule: Option<usize>,
+) -> std::io::Result<usize> {
     let plain = PlainRenderer::new(sources);
+    let mut not_printed = 0;
     for severity in Severity::ALL {
-        let group: Vec<&Finding> = findings
+        let mut total = 0;
+        let mut group: Vec<&Finding> = Vec::new();
+        // The rules of the group in the order they first appear, with how many were left out.
+        let mut left_out: Vec<(&RuleFacts, usize)> = Vec::new();
+        let mut seen: HashMap<*const RuleFacts, (usize, usize)> = HashMap::new();
+        for finding in findings
             .iter()
             .filter(|f| f.severity == severity && f.status.is_open())
-            .collect();
-        if group.is_empty() {
+        {
+            total += 1;
+            let Some(limit) = per_rule else {
+                group.push(finding);
+                continue;
+            };
+            let key = Arc::as_ptr(&finding.rule);
+            let (shown, slot) = seen.entry(key).or_insert_with(|| {
+                left_out.push((&finding.rule, 0));
+                (0, left_out.len() - 1)
+            });
+            if *shown < limit {
+                *shown += 1;
+                group.push(finding);
+            } else {
+                left_out[*slot].1 += 1;
+            }
+        }
+        if total == 0 {
             continue;
         }
-        writeln!(out, "── {} ({}) ──", severity.as_str(), group.len())?;
+        writeln!(out, "── {} ({}) ──", severity.as_str(), total)?;
         for batch in group.chunks(BATCH) {
             let texts: Vec<String> = batch
                 .par_chunks(PIECE)
@@ -67,6 +107,17 @@ pub fn write_findings(
                 out.write_all(text.as_bytes())?;
             }
         }
+        for (rule, count) in left_out.iter().filter(|(_, count)| *count > 0) {
+            not_printed += count;
+            let word = if *count == 1 { "finding" } else { "findings" };
+            writeln!(
+                out,
+                "… {} more {} {word} ({})",
+                thousands(*count),
+                rule.id,
+                rule.title
+            )?;
+        }
     }
     let accepted: Vec<&Finding> = findings
         .iter()
@@ -84,7 +135,7 @@ pub fn write_findings(
             )?;
         }
     }
-    Ok(())
+    Ok(not_printed)
 }
 
 /// The two ways of printing one finding without colour, for the test that holds them
@@ -220,4 +271,36 @@ fn strip_ansi(text: &str) -> String {
         }
     }
     out
+}
+
+/// `4249991` as `4,249,991`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        for (n, text) in [
+            (0, "0"),
+            (7, "7"),
+            (999, "999"),
+            (1000, "1,000"),
+            (25410, "25,410"),
+            (4249991, "4,249,991"),
+        ] {
+            assert_eq!(thousands(n), text);
+        }
+    }
 }
