@@ -19,6 +19,7 @@ use crate::span::Span;
 use check::Checker;
 use eval::Evaluator;
 use foldhash::{HashMap, HashMapExt};
+use ir::Expr;
 use prefilter::{Known, Shape, shape};
 use rayon::prelude::*;
 use severity::{Level, Severity, SeverityRule};
@@ -256,8 +257,10 @@ fn evaluate_with(
 ) -> Vec<Hit> {
     let model = graph.model;
     let enabled: Vec<usize> = (0..rules.len()).filter(|&i| !skip(&rules[i])).collect();
-    // The rules for each kind and role present, decided before the elements are shared out.
-    let mut per_kind: HashMap<Shape, Vec<usize>> = HashMap::new();
+    // The rules for each kind and role present, decided before the elements are shared out,
+    // each with its condition specialised for that kind and role (or, without the prefilter,
+    // as written).
+    let mut per_kind: HashMap<Shape, Vec<(usize, Expr)>> = HashMap::new();
     let mut evaluator = Evaluator {
         graph,
         env: Vec::new(),
@@ -265,22 +268,17 @@ fn evaluate_with(
     };
     for element in &model.elements {
         per_kind.entry(shape(element)).or_insert_with(|| {
+            let known = Known::Element(shape(element));
             enabled
                 .iter()
                 .copied()
-                .filter(|&r| {
-                    let rule = &rules[r];
-                    let subject = match rule.subject {
-                        Subject::Flows => false,
-                        Subject::Elements => true,
-                        Subject::Role(role) => element.role == role,
-                        Subject::Kind(kind) => element.kind == kind,
-                    };
-                    subject
-                        && (!prefilter
-                            || Known::Element(shape(element))
-                                .may_hold(&mut evaluator, &rule.condition))
+                .filter(|&r| match rules[r].subject {
+                    Subject::Flows => false,
+                    Subject::Elements => true,
+                    Subject::Role(role) => element.role == role,
+                    Subject::Kind(kind) => element.kind == kind,
                 })
+                .filter_map(|r| specialised(&mut evaluator, &known, rules, r, prefilter))
                 .collect()
         });
     }
@@ -295,15 +293,14 @@ fn evaluate_with(
             shape(model.element(flow.target)),
         )
     };
-    let mut per_ends: HashMap<(Shape, Shape), Vec<usize>> = HashMap::new();
+    let mut per_ends: HashMap<(Shape, Shape), Vec<(usize, Expr)>> = HashMap::new();
     for flow in &model.flows {
         let (source, target) = ends(flow);
         per_ends.entry((source, target)).or_insert_with(|| {
             let known = Known::Flow { source, target };
             flow_rules
                 .iter()
-                .copied()
-                .filter(|&r| !prefilter || known.may_hold(&mut evaluator, &rules[r].condition))
+                .filter_map(|&r| specialised(&mut evaluator, &known, rules, r, prefilter))
                 .collect()
         });
     }
@@ -328,19 +325,14 @@ fn evaluate_with(
                 if index < elements {
                     let element = &model.elements[index];
                     let item = Item::Element(ElementId(index as u32));
-                    for &r in &per_kind[&shape(element)] {
-                        run(&mut evaluator, rules, r, item, &mut hits);
+                    for (r, condition) in &per_kind[&shape(element)] {
+                        run(&mut evaluator, rules, *r, condition, item, &mut hits);
                     }
                 } else {
                     let flow = &model.flows[index - elements];
-                    for &r in &per_ends[&ends(flow)] {
-                        run(
-                            &mut evaluator,
-                            rules,
-                            r,
-                            Item::Flow(index - elements),
-                            &mut hits,
-                        );
+                    for (r, condition) in &per_ends[&ends(flow)] {
+                        let item = Item::Flow(index - elements);
+                        run(&mut evaluator, rules, *r, condition, item, &mut hits);
                     }
                 }
             }
@@ -355,14 +347,34 @@ fn evaluate_with(
     joined
 }
 
+/// Rule `rule` with its condition specialised for the subjects `known` describes (as written
+/// without the prefilter); none when it cannot hold for them.
+fn specialised<'a>(
+    evaluator: &mut Evaluator<'a, '_>,
+    known: &Known,
+    rules: &'a [CompiledRule],
+    rule: usize,
+    prefilter: bool,
+) -> Option<(usize, Expr)> {
+    let condition = &rules[rule].condition;
+    let condition = if prefilter {
+        known.residual(evaluator, condition)
+    } else {
+        condition.clone()
+    };
+    (!matches!(condition, Expr::Bool(false))).then_some((rule, condition))
+}
+
 /// How many elements or flows one task evaluates.
 const PIECE: usize = 4096;
 
-/// Evaluates rule `index` on one element or flow, adding a hit when it holds.
+/// Evaluates rule `index`, whose condition (as specialised for the item's shape) is
+/// `condition`, on one element or flow, adding a hit when it holds.
 fn run<'a>(
     evaluator: &mut Evaluator<'a, '_>,
     rules: &'a [CompiledRule],
     index: usize,
+    condition: &'a Expr,
     item: Item,
     hits: &mut Vec<Hit>,
 ) {
@@ -372,7 +384,7 @@ fn run<'a>(
     };
     evaluator.env.clear();
     evaluator.env.push(subject);
-    if !evaluator.eval(&rule.condition).truthy() {
+    if !evaluator.eval(condition).truthy() {
         return;
     }
     hits.push(Hit {

@@ -7,8 +7,9 @@
 //! without that attribute has); flow rules test their ends (`f.target.role == store`). Those
 //! parts read nothing but kinds and roles, so they are evaluated once for each kind and role (or
 //! pair of ends) present, and a rule whose condition is then known to be false is never run on
-//! those elements or flows. Everything else is left unknown, and a rule that might hold is
-//! evaluated in full, so the findings are exactly those of evaluating every rule everywhere.
+//! those elements or flows. A rule that might hold runs with its condition specialised for the
+//! kind and role ([`Known::residual`]): the decided parts folded away, the rest evaluated per
+//! element, so the findings are exactly those of evaluating every rule everywhere.
 
 use super::eval::{self, Evaluator, Value};
 use super::ir::{Expr, Field, Method, Target};
@@ -37,8 +38,41 @@ pub enum Known {
 impl Known {
     /// Whether `condition` can hold for a subject of the known shapes: false only when the
     /// parts that depend on those kinds and roles alone already make it false.
+    #[cfg(test)]
     pub fn may_hold<'a>(&self, evaluator: &mut Evaluator<'a, '_>, condition: &'a Expr) -> bool {
-        !matches!(self.value(evaluator, condition), Some(v) if !v.truthy())
+        !matches!(self.residual(evaluator, condition), Expr::Bool(false))
+    }
+
+    /// `condition` specialised for subjects of the known shapes: each part those shapes decide
+    /// is replaced by its truth, and `and`, `or` and `not` over decided parts are folded, so
+    /// what is left reads only what differs from one subject to the next. For every such
+    /// subject it is true exactly when `condition` is (the result is read as a condition: a
+    /// decided part becomes `true` or `false` by whether its value is truthy).
+    pub fn residual<'a>(&self, ev: &mut Evaluator<'a, '_>, condition: &'a Expr) -> Expr {
+        match condition {
+            Expr::Binary(BinaryOp::And, l, r) => {
+                match (self.residual(ev, l), self.residual(ev, r)) {
+                    (Expr::Bool(false), _) | (_, Expr::Bool(false)) => Expr::Bool(false),
+                    (Expr::Bool(true), other) | (other, Expr::Bool(true)) => other,
+                    (l, r) => Expr::Binary(BinaryOp::And, Box::new(l), Box::new(r)),
+                }
+            }
+            Expr::Binary(BinaryOp::Or, l, r) => {
+                match (self.residual(ev, l), self.residual(ev, r)) {
+                    (Expr::Bool(true), _) | (_, Expr::Bool(true)) => Expr::Bool(true),
+                    (Expr::Bool(false), other) | (other, Expr::Bool(false)) => other,
+                    (l, r) => Expr::Binary(BinaryOp::Or, Box::new(l), Box::new(r)),
+                }
+            }
+            Expr::Not(inner) => match self.residual(ev, inner) {
+                Expr::Bool(b) => Expr::Bool(!b),
+                other => Expr::Not(Box::new(other)),
+            },
+            _ => match self.value(ev, condition) {
+                Some(value) => Expr::Bool(value.truthy()),
+                None => condition.clone(),
+            },
+        }
     }
 
     /// The shape of the element `expr` stands for, when it is the subject element or an end
@@ -278,6 +312,49 @@ mod tests {
         assert_eq!(
             may_hold_for("e.data.any(d => d.classification.level > 2)"),
             ["user", "fn", "db", "t"]
+        );
+    }
+
+    /// The condition left for each element, as debug text.
+    fn residuals(condition: &str) -> Vec<String> {
+        deciding("element e", condition, |model, evaluator, condition| {
+            model
+                .elements
+                .iter()
+                .map(|e| {
+                    let residual = Known::Element(shape(e)).residual(evaluator, condition);
+                    format!("{}: {residual:?}", e.name)
+                })
+                .collect()
+        })
+    }
+
+    #[test]
+    fn what_the_shape_decides_is_folded_out_of_the_condition() {
+        let exposed = "Field(Var(0), Exposed)";
+        assert_eq!(
+            residuals("e.role == store and e.exposed"),
+            [
+                "user: Bool(false)".to_string(),
+                "fn: Bool(false)".to_string(),
+                format!("db: {exposed}"),
+                format!("t: {exposed}"),
+            ]
+        );
+        assert_eq!(
+            residuals("e.role == store or not e.exposed"),
+            [
+                format!("user: Not({exposed})"),
+                format!("fn: Not({exposed})"),
+                "db: Bool(true)".to_string(),
+                "t: Bool(true)".to_string(),
+            ]
+        );
+        // A decided part that is not a boolean counts by its truth: an attribute the kind
+        // cannot have is absent, so false.
+        assert_eq!(
+            residuals("e.force_tls or e.exposed")[1],
+            format!("fn: {exposed}")
         );
     }
 
