@@ -348,3 +348,53 @@ fn flows_joining_the_same_two_elements_are_told_apart_by_label_or_place() {
         "{on_flows:?}"
     );
 }
+
+/// A rule `X-{n}` over every element whose condition is `condition`, with the elements it holds
+/// for.
+fn holds_for(condition: &str) -> BTreeSet<String> {
+    let text = format!(
+        "{MODEL}rule X-1 \"probe\" {{\n  for element e\n  where {condition}\n  severity low\n  stride tampering\n  message \"m\"\n}}\n"
+    );
+    let c = compile_text(&text, date(2026, 6, 1), &[]);
+    assert!(!c.has_errors(), "{condition}: {:?}", c.diagnostics);
+    c.findings
+        .iter()
+        .filter(|f| f.rule.id == "X-1")
+        .map(|f| f.element.to_string())
+        .collect()
+}
+
+#[test]
+fn quantifiers_over_an_elements_links_agree_with_the_same_lists_built() {
+    // `x.F.filter(_ => true)` is the list itself, built; `x.F.any(…)` walks the graph.
+    let lists = [
+        ("flows_in", "v => v.crosses"),
+        ("flows_out", "v => v.crosses"),
+        ("sources", "v => v.exposed"),
+        ("targets", "v => v.role == store"),
+        ("boundaries", "v => v.kind == zone"),
+        ("data", "v => v.level >= 2"),
+    ];
+    let mut held = 0;
+    for (field, body) in lists {
+        for quantifier in ["any", "all"] {
+            let walked = format!("e.{field}.{quantifier}({body})");
+            let built = format!("e.{field}.filter(w => true).{quantifier}({body})");
+            let found = holds_for(&walked);
+            held += found.len();
+            assert_eq!(found, holds_for(&built), "{walked}");
+        }
+        let walked = format!("e.{field}.count({body}) == 1");
+        let built = format!("e.{field}.filter(w => true).count({body}) == 1");
+        assert_eq!(holds_for(&walked), holds_for(&built), "{walked}");
+        let walked = format!("e.{field}.filter({body}).size == 1");
+        let built = format!("e.{field}.filter(w => true).filter({body}).size == 1");
+        assert_eq!(holds_for(&walked), holds_for(&built), "{walked}");
+    }
+    assert!(held > 10, "the probes hold somewhere: {held}");
+    // visitor -> shop_api leaves the internet, the other two flows enter or leave `app`.
+    assert_eq!(
+        holds_for("e.flows_in.any(v => v.crosses)"),
+        BTreeSet::from(["prod/app/save", "prod/orders", "prod/shop_api"].map(String::from)),
+    );
+}

@@ -170,37 +170,100 @@ impl<'a> Evaluator<'a, '_> {
                 self.method(&base, method)
             }
             Expr::Quantifier(quantifier, list, slot, body) => {
-                let Value::List(items) = self.eval(list) else {
-                    return match quantifier {
-                        Quantifier::Count => Value::Int(0),
-                        Quantifier::Filter => Value::List(Vec::new()),
-                        Quantifier::All => Value::Bool(true),
-                        Quantifier::Any => Value::Bool(false),
-                    };
-                };
-                if self.env.len() <= *slot {
-                    self.env.resize(*slot + 1, Value::Absent);
-                }
-                let mut count = 0;
-                let mut kept = Vec::new();
-                for item in items {
-                    self.env[*slot] = item.clone();
-                    let holds = self.eval(body).truthy();
-                    match quantifier {
-                        Quantifier::Filter if holds => kept.push(item),
-                        Quantifier::Any if holds => return Value::Bool(true),
-                        Quantifier::All if !holds => return Value::Bool(false),
-                        Quantifier::Count if holds => count += 1,
-                        _ => {}
+                // An element's flows, ends, boundaries and data are walked where the graph
+                // holds them, without building the list first.
+                if let Expr::Field(base, field) = &**list {
+                    let base = self.eval(base);
+                    if let Value::Element(e) = base {
+                        let graph = self.graph;
+                        let model = graph.model;
+                        let (q, slot) = (*quantifier, *slot);
+                        match field {
+                            Field::FlowsIn => {
+                                let items = graph.flows_in(e).map(Value::Flow);
+                                return self.quantify(q, items, slot, body);
+                            }
+                            Field::FlowsOut => {
+                                let items = graph.flows_out(e).map(Value::Flow);
+                                return self.quantify(q, items, slot, body);
+                            }
+                            Field::Sources => {
+                                let items = graph
+                                    .flows_in(e)
+                                    .map(|f| Value::Element(model.flows[f].source));
+                                return self.quantify(q, items, slot, body);
+                            }
+                            Field::Targets => {
+                                let items = graph
+                                    .flows_out(e)
+                                    .map(|f| Value::Element(model.flows[f].target));
+                                return self.quantify(q, items, slot, body);
+                            }
+                            Field::Boundaries => {
+                                let items =
+                                    graph.chains[e.index()].iter().map(|b| Value::Boundary(*b));
+                                return self.quantify(q, items, slot, body);
+                            }
+                            Field::Data => {
+                                let items = graph.data[e.index()].iter().map(|d| Value::Data(*d));
+                                return self.quantify(q, items, slot, body);
+                            }
+                            _ => {}
+                        }
                     }
+                    let items = self.field(&base, *field);
+                    return self.quantify_list(*quantifier, items, *slot, body);
                 }
-                match quantifier {
-                    Quantifier::Any => Value::Bool(false),
-                    Quantifier::All => Value::Bool(true),
-                    Quantifier::Count => Value::Int(count),
-                    Quantifier::Filter => Value::List(kept),
-                }
+                let items = self.eval(list);
+                self.quantify_list(*quantifier, items, *slot, body)
             }
+        }
+    }
+
+    /// A quantifier over a list value; anything else is an empty list.
+    fn quantify_list(
+        &mut self,
+        quantifier: Quantifier,
+        items: Value<'a>,
+        slot: usize,
+        body: &'a Expr,
+    ) -> Value<'a> {
+        match items {
+            Value::List(items) => self.quantify(quantifier, items.into_iter(), slot, body),
+            _ => self.quantify(quantifier, std::iter::empty(), slot, body),
+        }
+    }
+
+    /// `any`, `all`, `count` or `filter` of `body`, with each item bound to `slot`.
+    fn quantify(
+        &mut self,
+        quantifier: Quantifier,
+        items: impl Iterator<Item = Value<'a>>,
+        slot: usize,
+        body: &'a Expr,
+    ) -> Value<'a> {
+        if self.env.len() <= slot {
+            self.env.resize(slot + 1, Value::Absent);
+        }
+        let mut count = 0;
+        let mut kept = Vec::new();
+        for item in items {
+            let keep = (quantifier == Quantifier::Filter).then(|| item.clone());
+            self.env[slot] = item;
+            let holds = self.eval(body).truthy();
+            match (quantifier, keep) {
+                (Quantifier::Filter, Some(item)) if holds => kept.push(item),
+                (Quantifier::Any, _) if holds => return Value::Bool(true),
+                (Quantifier::All, _) if !holds => return Value::Bool(false),
+                (Quantifier::Count, _) if holds => count += 1,
+                _ => {}
+            }
+        }
+        match quantifier {
+            Quantifier::Any => Value::Bool(false),
+            Quantifier::All => Value::Bool(true),
+            Quantifier::Count => Value::Int(count),
+            Quantifier::Filter => Value::List(kept),
         }
     }
 
