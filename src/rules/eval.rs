@@ -71,6 +71,16 @@ impl Value<'_> {
     }
 }
 
+/// Lets go of a value, calling its (out-of-line, recursive) drop only when it holds memory:
+/// the interpreter makes and lets go of millions of plain values (ids, borrowed names, flags).
+#[inline(always)]
+fn discard(value: Value) {
+    match value {
+        Value::List(_) | Value::Str(Cow::Owned(_)) | Value::Sym(Cow::Owned(_)) => drop(value),
+        plain => std::mem::forget(plain),
+    }
+}
+
 /// `source -> target`, and the label when there is one.
 pub fn flow_name(model: &Model, flow: FlowIndex) -> String {
     let f = &model.flows[flow];
@@ -137,6 +147,30 @@ pub struct Evaluator<'a, 'c> {
 }
 
 impl<'a> Evaluator<'a, '_> {
+    /// Whether `expr` holds (is `true`): `eval(expr).truthy()`, with `and`, `or`, `not` and
+    /// comparisons decided without making a value for each of their parts.
+    pub fn holds(&mut self, expr: &'a Expr) -> bool {
+        match expr {
+            Expr::Bool(b) => *b,
+            Expr::Not(inner) => !self.holds(inner),
+            Expr::Binary(BinaryOp::And, l, r) => self.holds(l) && self.holds(r),
+            Expr::Binary(BinaryOp::Or, l, r) => self.holds(l) || self.holds(r),
+            Expr::Binary(op, l, r) => {
+                let (l, r) = (self.eval(l), self.eval(r));
+                let holds = compare(*op, &l, &r);
+                discard(l);
+                discard(r);
+                holds
+            }
+            _ => {
+                let value = self.eval(expr);
+                let holds = value.truthy();
+                discard(value);
+                holds
+            }
+        }
+    }
+
     pub fn eval(&mut self, expr: &'a Expr) -> Value<'a> {
         match expr {
             Expr::Bool(b) => Value::Bool(*b),
@@ -146,28 +180,24 @@ impl<'a> Evaluator<'a, '_> {
             Expr::Kind(k) => Value::Kind(*k),
             Expr::Element(e) => Value::Element(*e),
             Expr::Var(slot) => self.env.get(*slot).cloned().unwrap_or(Value::Absent),
-            Expr::Not(inner) => Value::Bool(!self.eval(inner).truthy()),
-            Expr::Binary(BinaryOp::And, l, r) => {
-                Value::Bool(self.eval(l).truthy() && self.eval(r).truthy())
-            }
-            Expr::Binary(BinaryOp::Or, l, r) => {
-                Value::Bool(self.eval(l).truthy() || self.eval(r).truthy())
-            }
-            Expr::Binary(op, l, r) => {
-                let (l, r) = (self.eval(l), self.eval(r));
-                Value::Bool(compare(*op, &l, &r))
-            }
+            Expr::Not(_) | Expr::Binary(..) => Value::Bool(self.holds(expr)),
             Expr::Field(base, field) => {
                 let base = self.eval(base);
-                self.field(&base, *field)
+                let value = self.field(&base, *field);
+                discard(base);
+                value
             }
             Expr::Attr(base, name) => {
                 let base = self.eval(base);
-                attribute(self.graph.model, &base, name)
+                let value = attribute(self.graph.model, &base, name);
+                discard(base);
+                value
             }
             Expr::Method(base, method) => {
                 let base = self.eval(base);
-                self.method(&base, method)
+                let value = self.method(&base, method);
+                discard(base);
+                value
             }
             Expr::Quantifier(quantifier, list, slot, body) => {
                 // An element's flows, ends, boundaries and data are walked where the graph
@@ -249,8 +279,8 @@ impl<'a> Evaluator<'a, '_> {
         let mut kept = Vec::new();
         for item in items {
             let keep = (quantifier == Quantifier::Filter).then(|| item.clone());
-            self.env[slot] = item;
-            let holds = self.eval(body).truthy();
+            discard(std::mem::replace(&mut self.env[slot], item));
+            let holds = self.holds(body);
             match (quantifier, keep) {
                 (Quantifier::Filter, Some(item)) if holds => kept.push(item),
                 (Quantifier::Any, _) if holds => return Value::Bool(true),

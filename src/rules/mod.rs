@@ -384,7 +384,7 @@ fn run<'a>(
     };
     evaluator.env.clear();
     evaluator.env.push(subject);
-    if !evaluator.eval(condition).truthy() {
+    if !evaluator.holds(condition) {
         return;
     }
     hits.push(Hit {
