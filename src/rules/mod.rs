@@ -400,12 +400,12 @@ fn severity_of(rule: SeverityRule, graph: &Graph, item: Item) -> Severity {
         SeverityRule::Matrix { impact, likelihood } => (impact, likelihood),
     };
     let impact = impact.unwrap_or_else(|| {
-        let data = match item {
-            Item::Element(e) => graph.data[e.index()].clone(),
-            Item::Flow(f) => graph.flow_data(f),
-            Item::Resource => Vec::new(),
+        let highest = match item {
+            Item::Element(e) => graph.highest_level(&graph.data[e.index()]),
+            Item::Flow(f) => graph.highest_level(&graph.flow_data(f)),
+            Item::Resource => None,
         };
-        Level::of_classification(graph.highest_level(&data))
+        Level::of_classification(highest)
     });
     let likelihood = likelihood.unwrap_or_else(|| {
         let exposure = match item {
