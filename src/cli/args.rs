@@ -21,7 +21,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Check models and derive their threats; print every problem and finding.
+    /// Check models and derive their threats; print every problem and the findings.
     ///
     /// Exit status: 2 when a model has errors; otherwise 1 when an open finding reaches the
     /// `--fail-on` severity; otherwise 0.
