@@ -121,6 +121,9 @@ pub fn render(view: &ReportView, rules: &[CompiledRule]) -> String {
 
 /// Findings as one SARIF run, with the descriptors of the rules or checks they come from. A
 /// drift finding is located in the model and in the template (`locations` in that order).
+///
+/// Each result is built as it is written, so a model with many findings is never held as one
+/// JSON tree. The keys come out in alphabetical order, as they always have.
 pub fn render_findings(findings: &[Finding], texts: &Texts, rules: &[Descriptor]) -> String {
     let mut used: Vec<&Descriptor> = rules
         .iter()
@@ -128,64 +131,102 @@ pub fn render_findings(findings: &[Finding], texts: &Texts, rules: &[Descriptor]
         .collect();
     used.sort_by(|a, b| a.id.cmp(&b.id));
     let descriptors: Vec<Value> = used.iter().map(|r| rule_descriptor(r)).collect();
-    let results: Vec<Value> = findings
-        .iter()
-        .map(|finding| {
-            let index = used.iter().position(|r| r.id == finding.rule.id);
-            let mut message = texts.message(finding);
-            if let Some(fix) = texts.fix(finding) {
-                message.push_str(&format!(" Fix: {fix}"));
-            }
-            let mut locations = vec![location(&finding.location, &finding.element, "element")];
-            if let Some(deployed) = &finding.deployed
-                && **deployed != finding.location
-            {
-                locations[0]["message"] = json!({ "text": "in the model" });
-                let mut template = location(deployed, &finding.element, "resource");
-                template["message"] = json!({ "text": "in the deployed template" });
-                locations.push(template);
-            }
-            let mut result = json!({
-                "ruleId": finding.rule.id,
-                "level": level(finding.severity),
-                "message": { "text": message },
-                "locations": locations,
-                "partialFingerprints": { "threatflowFindingId/v1": finding.id().to_string() },
-                "properties": {
-                    "severity": finding.severity.as_str(),
-                    "security-severity": score(finding.severity),
-                    "stride": finding.rule.stride,
-                    "status": finding.status,
-                },
-            });
-            if let Some(index) = index {
-                result["ruleIndex"] = json!(index);
-            }
-            if finding.status == Status::Accepted {
-                result["suppressions"] = json!([{
-                    "kind": "inSource",
-                    "justification": finding.note.clone().unwrap_or_default(),
-                }]);
-            }
-            result
-        })
-        .collect();
-    let document = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
+    let document = Document {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: [Run {
+            column_kind: "unicodeCodePoints",
+            results: Results {
+                findings,
+                texts,
+                used: &used,
+            },
+            tool: json!({
                 "driver": {
                     "name": "threatflow",
                     "version": env!("CARGO_PKG_VERSION"),
                     "rules": descriptors,
                 },
-            },
-            "results": results,
-            "columnKind": "unicodeCodePoints",
+            }),
         }],
-    });
+        version: "2.1.0",
+    };
     let mut text = serde_json::to_string_pretty(&document).expect("SARIF serializes");
     text.push('\n');
     text
+}
+
+/// The SARIF log, its fields in alphabetical order.
+#[derive(serde::Serialize)]
+struct Document<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a>; 1],
+    version: &'static str,
+}
+
+/// The one run, its fields in alphabetical order.
+#[derive(serde::Serialize)]
+struct Run<'a> {
+    #[serde(rename = "columnKind")]
+    column_kind: &'static str,
+    results: Results<'a>,
+    tool: Value,
+}
+
+/// The results, each made from its finding while it is written.
+struct Results<'a> {
+    findings: &'a [Finding],
+    texts: &'a Texts<'a>,
+    used: &'a [&'a Descriptor],
+}
+
+impl serde::Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.findings
+                .iter()
+                .map(|finding| result(finding, self.texts, self.used)),
+        )
+    }
+}
+
+/// The SARIF result of one finding.
+fn result(finding: &Finding, texts: &Texts, used: &[&Descriptor]) -> Value {
+    let index = used.iter().position(|r| r.id == finding.rule.id);
+    let mut message = texts.message(finding);
+    if let Some(fix) = texts.fix(finding) {
+        message.push_str(&format!(" Fix: {fix}"));
+    }
+    let mut locations = vec![location(&finding.location, &finding.element, "element")];
+    if let Some(deployed) = &finding.deployed
+        && **deployed != finding.location
+    {
+        locations[0]["message"] = json!({ "text": "in the model" });
+        let mut template = location(deployed, &finding.element, "resource");
+        template["message"] = json!({ "text": "in the deployed template" });
+        locations.push(template);
+    }
+    let mut result = json!({
+        "ruleId": finding.rule.id,
+        "level": level(finding.severity),
+        "message": { "text": message },
+        "locations": locations,
+        "partialFingerprints": { "threatflowFindingId/v1": finding.id().to_string() },
+        "properties": {
+            "severity": finding.severity.as_str(),
+            "security-severity": score(finding.severity),
+            "stride": finding.rule.stride,
+            "status": finding.status,
+        },
+    });
+    if let Some(index) = index {
+        result["ruleIndex"] = json!(index);
+    }
+    if finding.status == Status::Accepted {
+        result["suppressions"] = json!([{
+            "kind": "inSource",
+            "justification": finding.note.clone().unwrap_or_default(),
+        }]);
+    }
+    result
 }
