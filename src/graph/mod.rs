@@ -96,15 +96,23 @@ impl<'m> Graph<'m> {
     }
 
     pub fn flows_in(&self, element: ElementId) -> impl Iterator<Item = FlowIndex> + '_ {
-        self.graph
-            .edges_directed(node(element), petgraph::Direction::Incoming)
+        self.flow_edges(element, petgraph::Direction::Incoming)
             .map(|e| *e.weight())
     }
 
     pub fn flows_out(&self, element: ElementId) -> impl Iterator<Item = FlowIndex> + '_ {
-        self.graph
-            .edges_directed(node(element), petgraph::Direction::Outgoing)
+        self.flow_edges(element, petgraph::Direction::Outgoing)
             .map(|e| *e.weight())
+    }
+
+    /// The edges of the flows into (`Incoming`) or out of (`Outgoing`) an element, each
+    /// weighted with its flow: [`Graph::flows_in`] and [`Graph::flows_out`] as a named type.
+    pub fn flow_edges(
+        &self,
+        element: ElementId,
+        direction: petgraph::Direction,
+    ) -> petgraph::graph::Edges<'_, FlowIndex, petgraph::Directed> {
+        self.graph.edges_directed(node(element), direction)
     }
 
     /// The data a flow carries.

@@ -81,6 +81,51 @@ fn discard(value: Value) {
     }
 }
 
+/// The edges of an element's flows in one direction.
+type FlowEdges<'a> = petgraph::graph::Edges<'a, FlowIndex, petgraph::Directed>;
+
+/// An element's flows, the elements at their far ends, its boundaries or its data, read one at
+/// a time where the graph holds them: the items of `flows_in` and `flows_out`, `sources`,
+/// `targets`, `boundaries` and `data`, in their order.
+enum Links<'a> {
+    Flows(FlowEdges<'a>),
+    Sources(FlowEdges<'a>, &'a Model),
+    Targets(FlowEdges<'a>, &'a Model),
+    Boundaries(std::slice::Iter<'a, BoundaryId>),
+    Data(std::slice::Iter<'a, DataId>),
+}
+
+impl<'a> Iterator for Links<'a> {
+    type Item = Value<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Value<'a>> {
+        let flow = |edge: petgraph::graph::EdgeReference<'a, FlowIndex>| *edge.weight();
+        Some(match self {
+            Links::Flows(edges) => Value::Flow(flow(edges.next()?)),
+            Links::Sources(edges, model) => Value::Element(model.flows[flow(edges.next()?)].source),
+            Links::Targets(edges, model) => Value::Element(model.flows[flow(edges.next()?)].target),
+            Links::Boundaries(boundaries) => Value::Boundary(*boundaries.next()?),
+            Links::Data(data) => Value::Data(*data.next()?),
+        })
+    }
+}
+
+/// The items of `field` of element `e`, when it is one of the lists [`Links`] reads.
+#[inline]
+fn links<'a>(graph: &'a Graph<'a>, e: ElementId, field: Field) -> Option<Links<'a>> {
+    use petgraph::Direction::{Incoming, Outgoing};
+    Some(match field {
+        Field::FlowsIn => Links::Flows(graph.flow_edges(e, Incoming)),
+        Field::FlowsOut => Links::Flows(graph.flow_edges(e, Outgoing)),
+        Field::Sources => Links::Sources(graph.flow_edges(e, Incoming), graph.model),
+        Field::Targets => Links::Targets(graph.flow_edges(e, Outgoing), graph.model),
+        Field::Boundaries => Links::Boundaries(graph.chains[e.index()].iter()),
+        Field::Data => Links::Data(graph.data[e.index()].iter()),
+        _ => return None,
+    })
+}
+
 /// `source -> target`, and the label when there is one.
 pub fn flow_name(model: &Model, flow: FlowIndex) -> String {
     let f = &model.flows[flow];
@@ -204,44 +249,13 @@ impl<'a> Evaluator<'a, '_> {
                 // holds them, without building the list first.
                 if let Expr::Field(base, field) = &**list {
                     let base = self.eval(base);
-                    if let Value::Element(e) = base {
-                        let graph = self.graph;
-                        let model = graph.model;
-                        let (q, slot) = (*quantifier, *slot);
-                        match field {
-                            Field::FlowsIn => {
-                                let items = graph.flows_in(e).map(Value::Flow);
-                                return self.quantify(q, items, slot, body);
-                            }
-                            Field::FlowsOut => {
-                                let items = graph.flows_out(e).map(Value::Flow);
-                                return self.quantify(q, items, slot, body);
-                            }
-                            Field::Sources => {
-                                let items = graph
-                                    .flows_in(e)
-                                    .map(|f| Value::Element(model.flows[f].source));
-                                return self.quantify(q, items, slot, body);
-                            }
-                            Field::Targets => {
-                                let items = graph
-                                    .flows_out(e)
-                                    .map(|f| Value::Element(model.flows[f].target));
-                                return self.quantify(q, items, slot, body);
-                            }
-                            Field::Boundaries => {
-                                let items =
-                                    graph.chains[e.index()].iter().map(|b| Value::Boundary(*b));
-                                return self.quantify(q, items, slot, body);
-                            }
-                            Field::Data => {
-                                let items = graph.data[e.index()].iter().map(|d| Value::Data(*d));
-                                return self.quantify(q, items, slot, body);
-                            }
-                            _ => {}
-                        }
+                    if let Value::Element(e) = base
+                        && let Some(items) = links(self.graph, e, *field)
+                    {
+                        return self.quantify(*quantifier, items, *slot, body);
                     }
                     let items = self.field(&base, *field);
+                    discard(base);
                     return self.quantify_list(*quantifier, items, *slot, body);
                 }
                 let items = self.eval(list);
@@ -303,6 +317,9 @@ impl<'a> Evaluator<'a, '_> {
         let list = |items: Vec<Value<'a>>| Value::List(items);
         match (base, field) {
             (Value::Element(e), field) => {
+                if let Some(items) = links(graph, *e, field) {
+                    return list(items.collect());
+                }
                 let element = model.element(*e);
                 match field {
                     Field::Name => Value::Str(Cow::Borrowed(&element.name)),
@@ -313,32 +330,6 @@ impl<'a> Evaluator<'a, '_> {
                     Field::Kind => Value::Kind(element.kind),
                     Field::Role => Value::Sym(Cow::Borrowed(&model.role(element.role).name)),
                     Field::Boundary => element.boundary.map_or(Value::Absent, Value::Boundary),
-                    Field::Boundaries => list(
-                        graph.chains[e.index()]
-                            .iter()
-                            .map(|b| Value::Boundary(*b))
-                            .collect(),
-                    ),
-                    Field::Data => list(
-                        graph.data[e.index()]
-                            .iter()
-                            .map(|d| Value::Data(*d))
-                            .collect(),
-                    ),
-                    Field::FlowsIn => list(graph.flows_in(*e).map(Value::Flow).collect()),
-                    Field::FlowsOut => list(graph.flows_out(*e).map(Value::Flow).collect()),
-                    Field::Sources => list(
-                        graph
-                            .flows_in(*e)
-                            .map(|f| Value::Element(model.flows[f].source))
-                            .collect(),
-                    ),
-                    Field::Targets => list(
-                        graph
-                            .flows_out(*e)
-                            .map(|f| Value::Element(model.flows[f].target))
-                            .collect(),
-                    ),
                     Field::Level => graph
                         .highest_level(&graph.data[e.index()])
                         .map_or(Value::Int(-1), Value::Int),
