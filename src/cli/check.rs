@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use threatflow::compile::Options;
 use threatflow::diagnostic::{Code, Diagnostic, JsonDiagnostic, to_json};
 use threatflow::findings::{
-    Finding, Shown, Texts, shown, summary, thousands, write_findings_limited,
+    Finding, Shown, Texts, count_of_findings, shown, summary, write_findings_limited,
 };
 use threatflow::load::LoadedFile;
 use threatflow::rules::severity::Severity;
@@ -129,8 +129,8 @@ pub fn run(
                 let written =
                     write_findings_limited(&mut out, findings, sources, &texts, color, per_rule)
                         .and_then(|not_printed| {
-                            if not_printed > 0 {
-                                writeln!(out, "{}", not_printed_note(not_printed, per_rule))?;
+                            if let (Some(limit), 1..) = (per_rule, not_printed) {
+                                writeln!(out, "{}", not_printed_note(not_printed, limit))?;
                             }
                             writeln!(out, "{}", summary_line(path, diagnostics, findings))
                         });
@@ -186,14 +186,10 @@ pub fn run(
     }
 }
 
-/// Says that some findings were only counted, and how to see them all.
-fn not_printed_note(not_printed: usize, per_rule: Option<usize>) -> String {
-    let (count, limit) = (thousands(not_printed), per_rule.unwrap_or(0));
-    let word = if not_printed == 1 {
-        "finding"
-    } else {
-        "findings"
-    };
+/// Says that some findings were only counted (at most `limit` of each rule were printed), and
+/// how to see them all.
+fn not_printed_note(not_printed: usize, limit: usize) -> String {
+    let (count, word) = count_of_findings(not_printed);
     format!(
         "note: {count} {word} counted, not printed (at most {limit} of each rule and severity \
          in full); `--all` prints every finding, `--format json` and `report` list them"

@@ -12,7 +12,7 @@ mod texts;
 
 pub use accept::apply_accepts;
 pub use render_text::{
-    reference, render_findings, summary, thousands, write_findings, write_findings_limited,
+    count_of_findings, reference, render_findings, summary, write_findings, write_findings_limited,
 };
 pub use texts::{Shown, Texts, shown};
 

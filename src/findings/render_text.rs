@@ -9,7 +9,6 @@ use crate::source::SourceMap;
 use ariadne::{Color, Config, IndexType, Label, Report, ReportKind};
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
-use std::sync::Arc;
 
 /// Renders findings the way `threatflow check` prints them, their texts filled in by `texts`.
 pub fn render_findings(
@@ -53,9 +52,11 @@ pub fn write_findings_limited(
     for severity in Severity::ALL {
         let mut total = 0;
         let mut group: Vec<&Finding> = Vec::new();
-        // The rules of the group in the order they first appear, with how many were left out.
-        let mut left_out: Vec<(&RuleFacts, usize)> = Vec::new();
-        let mut seen: HashMap<*const RuleFacts, (usize, usize)> = HashMap::new();
+        // The rules of the group in the order they first appear, each with how many of its
+        // findings were printed and how many left out; rules are told apart by id (a drift
+        // finding holds its own copy of its check's facts).
+        let mut rules: Vec<(&RuleFacts, usize, usize)> = Vec::new();
+        let mut place: HashMap<&str, usize> = HashMap::new();
         for finding in findings
             .iter()
             .filter(|f| f.severity == severity && f.status.is_open())
@@ -65,16 +66,16 @@ pub fn write_findings_limited(
                 group.push(finding);
                 continue;
             };
-            let key = Arc::as_ptr(&finding.rule);
-            let (shown, slot) = seen.entry(key).or_insert_with(|| {
-                left_out.push((&finding.rule, 0));
-                (0, left_out.len() - 1)
+            let index = *place.entry(&finding.rule.id).or_insert_with(|| {
+                rules.push((&finding.rule, 0, 0));
+                rules.len() - 1
             });
-            if *shown < limit {
-                *shown += 1;
+            let (_, printed, left_out) = &mut rules[index];
+            if *printed < limit {
+                *printed += 1;
                 group.push(finding);
             } else {
-                left_out[*slot].1 += 1;
+                *left_out += 1;
             }
         }
         if total == 0 {
@@ -107,16 +108,10 @@ pub fn write_findings_limited(
                 out.write_all(text.as_bytes())?;
             }
         }
-        for (rule, count) in left_out.iter().filter(|(_, count)| *count > 0) {
-            not_printed += count;
-            let word = if *count == 1 { "finding" } else { "findings" };
-            writeln!(
-                out,
-                "… {} more {} {word} ({})",
-                thousands(*count),
-                rule.id,
-                rule.title
-            )?;
+        for &(rule, _, left_out) in rules.iter().filter(|(_, _, left_out)| *left_out > 0) {
+            not_printed += left_out;
+            let (count, word) = count_of_findings(left_out);
+            writeln!(out, "… {count} more {} {word} ({})", rule.id, rule.title)?;
         }
     }
     let accepted: Vec<&Finding> = findings
@@ -273,8 +268,14 @@ fn strip_ansi(text: &str) -> String {
     out
 }
 
+/// A number of findings as printed: the count grouped by thousands and the word, `1 finding`
+/// or `4,249,991 findings`, as its two parts.
+pub fn count_of_findings(n: usize) -> (String, &'static str) {
+    (thousands(n), if n == 1 { "finding" } else { "findings" })
+}
+
 /// `4249991` as `4,249,991`.
-pub fn thousands(n: usize) -> String {
+fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, digit) in digits.chars().enumerate() {
@@ -288,7 +289,72 @@ pub fn thousands(n: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::thousands;
+    use super::{count_of_findings, thousands, write_findings_limited};
+    use crate::diagnostic::ColorChoice;
+    use crate::findings::{Finding, Location, RuleFacts, Status, Text, Texts};
+    use crate::rules::Item;
+    use crate::rules::severity::Severity;
+    use crate::source::{SourceFile, SourceMap};
+    use crate::span::Span;
+    use std::sync::Arc;
+
+    /// A finding of rule `id` on `element`, holding its own copy of the rule's facts (as
+    /// drift findings do).
+    fn finding(sources: &SourceMap, id: &str, element: &str) -> Finding {
+        let span = Span::new(crate::span::FileId(0), 6, 7);
+        Finding {
+            rule: Arc::new(RuleFacts {
+                id: id.to_string(),
+                title: format!("title of {id}"),
+                stride: Vec::new(),
+                refs: Vec::new(),
+            }),
+            severity: Severity::High,
+            status: Status::Active,
+            element: element.into(),
+            location: Location::of(sources, span),
+            deployed: None,
+            text: Text::own(format!("{element} is wrong"), None::<String>),
+            note: None,
+            item: Item::Resource,
+            span,
+        }
+    }
+
+    #[test]
+    fn the_limit_counts_findings_by_rule_id_not_by_their_copy_of_the_facts() {
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new("m.flow", "actor a\n"));
+        let findings: Vec<Finding> = ["a", "b", "c", "d"]
+            .iter()
+            .map(|e| finding(&sources, "DRIFT-1", e))
+            .chain([finding(&sources, "DRIFT-2", "e")])
+            .collect();
+        let mut out = Vec::new();
+        let texts = Texts::held();
+        let not_printed = write_findings_limited(
+            &mut out,
+            &findings,
+            &sources,
+            &texts,
+            ColorChoice::Never,
+            Some(2),
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(not_printed, 2, "{text}");
+        assert!(text.contains("── high (5) ──"), "{text}");
+        assert_eq!(text.matches("is wrong").count(), 3, "{text}");
+        assert!(
+            text.contains("b is wrong") && !text.contains("c is wrong"),
+            "{text}"
+        );
+        assert!(
+            text.contains("… 2 more DRIFT-1 findings (title of DRIFT-1)\n"),
+            "{text}"
+        );
+        assert!(!text.contains("more DRIFT-2"), "{text}");
+    }
 
     #[test]
     fn counts_are_grouped_by_thousands() {
@@ -302,5 +368,7 @@ mod tests {
         ] {
             assert_eq!(thousands(n), text);
         }
+        assert_eq!(count_of_findings(1), ("1".to_string(), "finding"));
+        assert_eq!(count_of_findings(1200), ("1,200".to_string(), "findings"));
     }
 }
