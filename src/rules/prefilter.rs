@@ -36,13 +36,6 @@ pub enum Known {
 }
 
 impl Known {
-    /// Whether `condition` can hold for a subject of the known shapes: false only when the
-    /// parts that depend on those kinds and roles alone already make it false.
-    #[cfg(test)]
-    pub fn may_hold<'a>(&self, evaluator: &mut Evaluator<'a, '_>, condition: &'a Expr) -> bool {
-        !matches!(self.residual(evaluator, condition), Expr::Bool(false))
-    }
-
     /// `condition` specialised for subjects of the known shapes: each part those shapes decide
     /// is replaced by its truth, and `and`, `or` and `not` over decided parts are folded, so
     /// what is left reads only what differs from one subject to the next. For every such
@@ -215,16 +208,28 @@ mod tests {
         decide(&compilation.model, &mut evaluator, &rule.condition)
     }
 
-    /// The names of the elements the rule may hold for.
-    fn may_hold_for(condition: &str) -> Vec<String> {
+    /// Each element's name with the rule's condition specialised for its kind and role.
+    fn element_residuals(condition: &str) -> Vec<(String, Expr)> {
         deciding("element e", condition, |model, evaluator, condition| {
             model
                 .elements
                 .iter()
-                .filter(|e| Known::Element(shape(e)).may_hold(evaluator, condition))
-                .map(|e| e.name.to_string())
+                .map(|e| {
+                    let residual = Known::Element(shape(e)).residual(evaluator, condition);
+                    (e.name.to_string(), residual)
+                })
                 .collect()
         })
+    }
+
+    /// The names of the elements the rule may hold for: those whose specialised condition is
+    /// not `false`.
+    fn may_hold_for(condition: &str) -> Vec<String> {
+        element_residuals(condition)
+            .into_iter()
+            .filter(|(_, residual)| !matches!(residual, Expr::Bool(false)))
+            .map(|(name, _)| name)
+            .collect()
     }
 
     /// The flows (`source->target`) a flow rule may hold for.
@@ -235,11 +240,11 @@ mod tests {
                 .iter()
                 .filter(|f| {
                     let (source, target) = (model.element(f.source), model.element(f.target));
-                    Known::Flow {
+                    let known = Known::Flow {
                         source: shape(source),
                         target: shape(target),
-                    }
-                    .may_hold(evaluator, condition)
+                    };
+                    !matches!(known.residual(evaluator, condition), Expr::Bool(false))
                 })
                 .map(|f| {
                     let name = |e| &model.element(e).name;
@@ -317,16 +322,10 @@ mod tests {
 
     /// The condition left for each element, as debug text.
     fn residuals(condition: &str) -> Vec<String> {
-        deciding("element e", condition, |model, evaluator, condition| {
-            model
-                .elements
-                .iter()
-                .map(|e| {
-                    let residual = Known::Element(shape(e)).residual(evaluator, condition);
-                    format!("{}: {residual:?}", e.name)
-                })
-                .collect()
-        })
+        element_residuals(condition)
+            .into_iter()
+            .map(|(name, residual)| format!("{name}: {residual:?}"))
+            .collect()
     }
 
     #[test]
