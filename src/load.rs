@@ -102,13 +102,16 @@ pub fn load(root: LoadedFile, loader: &mut dyn Loader) -> Unit {
     let (core, core_uses) = state.add(
         core_key.clone(),
         core_key.clone(),
-        stdlib::module(stdlib::CORE).unwrap_or_default().as_bytes(),
+        stdlib::module(stdlib::CORE)
+            .unwrap_or_default()
+            .as_bytes()
+            .to_vec(),
         Origin::Stdlib,
     );
     // core uses nothing; its frame is finished at once.
     debug_assert!(core_uses.is_empty());
     state.finish(core);
-    let (root_id, root_uses) = state.add(root.key.clone(), root.name, &root.bytes, Origin::Root);
+    let (root_id, root_uses) = state.add(root.key.clone(), root.name, root.bytes, Origin::Root);
     let mut in_progress: HashSet<String> = HashSet::from([root.key.clone()]);
     let mut stack = vec![Frame {
         file: root_id,
@@ -168,7 +171,7 @@ pub fn load(root: LoadedFile, loader: &mut dyn Loader) -> Unit {
             );
             continue;
         }
-        let (file, uses) = state.add(key.clone(), name, &bytes, origin);
+        let (file, uses) = state.add(key.clone(), name, bytes, origin);
         in_progress.insert(key.clone());
         stack.push(Frame {
             file,
@@ -223,7 +226,7 @@ impl State {
         &mut self,
         key: String,
         name: String,
-        bytes: &[u8],
+        bytes: Vec<u8>,
         origin: Origin,
     ) -> (FileId, Vec<ast::UseDecl>) {
         let id = self.sources.add(SourceFile::new(name, String::new()));
@@ -242,7 +245,7 @@ impl State {
                 .with_help("split the model into files joined with `use`"),
             );
         }
-        let bytes = if too_large { &[][..] } else { bytes };
+        let bytes = if too_large { Vec::new() } else { bytes };
         let decoded = source::decode(id, bytes);
         let decode_failed = !decoded.readable;
         self.diagnostics.extend(decoded.diagnostics);

@@ -17,14 +17,15 @@ pub struct SourceFile {
     pub name: Arc<str>,
     /// The text, without a byte-order mark.
     pub text: String,
-    line_starts: Vec<usize>,
+    /// The offset of each line's first byte: 32 bits, as in spans.
+    line_starts: Vec<u32>,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<Arc<str>>, text: impl Into<String>) -> SourceFile {
         let text = text.into();
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
         SourceFile {
             name: name.into(),
             text,
@@ -37,11 +38,11 @@ impl SourceFile {
         let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
             return self.text.len();
         };
+        let start = start as usize;
         let end = self
             .line_starts
             .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
+            .map_or(self.text.len(), |&end| end as usize);
         self.text[start..end]
             .char_indices()
             .nth(column.saturating_sub(1))
@@ -51,8 +52,11 @@ impl SourceFile {
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let line_start = self.line_starts[line];
+        let line = self
+            .line_starts
+            .partition_point(|&start| start as usize <= offset)
+            - 1;
+        let line_start = self.line_starts[line] as usize;
         let mut column_end = offset;
         while !self.text.is_char_boundary(column_end) {
             column_end -= 1;
@@ -113,13 +117,11 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// The text is returned without a byte-order mark. Binary content (a NUL byte) and invalid
 /// UTF-8 are errors located at the first offending byte; their text is empty. A byte-order mark
 /// and CRLF line ends are errors that leave the text readable.
-pub fn decode(file: FileId, bytes: &[u8]) -> Decoded {
+pub fn decode(file: FileId, mut bytes: Vec<u8>) -> Decoded {
     let mut diagnostics = Vec::new();
-    let (body, bom) = match bytes.strip_prefix(BOM) {
-        Some(rest) => (rest, true),
-        None => (bytes, false),
-    };
+    let bom = bytes.starts_with(BOM);
     if bom {
+        bytes.drain(..BOM.len());
         diagnostics.push(
             Diagnostic::error(
                 Code::ByteOrderMark,
@@ -131,8 +133,8 @@ pub fn decode(file: FileId, bytes: &[u8]) -> Decoded {
     }
     // Spans index the text without the BOM. Undecodable text is not kept, so the errors below
     // carry their line and column explicitly (`with_location`) instead of a span into it.
-    if let Some(nul) = body.iter().position(|&b| b == 0) {
-        let (line, column) = byte_line_column(body, nul);
+    if let Some(nul) = memchr::memchr(0, &bytes) {
+        let (line, column) = byte_line_column(&bytes, nul);
         diagnostics.push(
             Diagnostic::error(
                 Code::BinaryFile,
@@ -147,10 +149,11 @@ pub fn decode(file: FileId, bytes: &[u8]) -> Decoded {
             readable: false,
         };
     }
-    match std::str::from_utf8(body) {
+    // The bytes become the text without a copy (a large model's file is a hundred megabytes).
+    match String::from_utf8(bytes) {
         Ok(text) => {
-            if let Some(at) = text.find("\r\n") {
-                let crlf_lines = text.matches("\r\n").count();
+            if let Some(at) = memchr::memmem::find(text.as_bytes(), b"\r\n") {
+                let crlf_lines = memchr::memmem::find_iter(text.as_bytes(), b"\r\n").count();
                 diagnostics.push(
                     Diagnostic::error(
                         Code::CrlfLineEnds,
@@ -167,14 +170,15 @@ pub fn decode(file: FileId, bytes: &[u8]) -> Decoded {
                 );
             }
             Decoded {
-                text: text.to_string(),
+                text,
                 diagnostics,
                 readable: true,
             }
         }
         Err(error) => {
-            let at = error.valid_up_to();
-            let (line, column) = byte_line_column(body, at);
+            let at = error.utf8_error().valid_up_to();
+            let body = error.into_bytes();
+            let (line, column) = byte_line_column(&body, at);
             let byte = body[at];
             diagnostics.push(
                 Diagnostic::error(
@@ -225,15 +229,34 @@ mod tests {
 
     #[test]
     fn decode_reports_first_invalid_byte() {
-        let decoded = decode(FileId(0), b"ok\nab\xFFc");
+        let decoded = decode(FileId(0), b"ok\nab\xFFc".to_vec());
         assert!(decoded.text.is_empty());
         assert_eq!(decoded.diagnostics[0].code, Code::InvalidUtf8);
         assert_eq!(decoded.diagnostics[0].location, Some((2, 3)));
     }
 
     #[test]
+    fn decode_counts_crlf_lines_and_points_at_the_first() {
+        let decoded = decode(FileId(0), b"a\nb\r\nc\r\n".to_vec());
+        assert!(decoded.readable);
+        assert_eq!(decoded.text, "a\nb\r\nc\r\n");
+        let crlf = &decoded.diagnostics[0];
+        assert_eq!(crlf.code, Code::CrlfLineEnds);
+        assert!(crlf.message.contains("on 2 lines"), "{}", crlf.message);
+        assert_eq!(crlf.primary.as_ref().map(|p| p.span.start), Some(3));
+    }
+
+    #[test]
+    fn decode_locates_the_first_nul_byte() {
+        let decoded = decode(FileId(0), b"ab\ncd\0e\0".to_vec());
+        assert!(!decoded.readable && decoded.text.is_empty());
+        assert_eq!(decoded.diagnostics[0].code, Code::BinaryFile);
+        assert_eq!(decoded.diagnostics[0].location, Some((2, 3)));
+    }
+
+    #[test]
     fn decode_strips_bom_with_warning() {
-        let decoded = decode(FileId(0), b"\xEF\xBB\xBFuse aws");
+        let decoded = decode(FileId(0), b"\xEF\xBB\xBFuse aws".to_vec());
         assert_eq!(decoded.text, "use aws");
         assert_eq!(decoded.diagnostics[0].code, Code::ByteOrderMark);
     }

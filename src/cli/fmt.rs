@@ -38,7 +38,7 @@ pub fn run(paths: &[PathBuf], write: bool, check: bool, color: Color) -> i32 {
         };
         // A byte-order mark or CRLF line ends are what formatting repairs; only an unreadable
         // file stops it.
-        let decoded = source::decode(id, &bytes);
+        let decoded = source::decode(id, bytes.clone());
         if !decoded.readable {
             eprint!("{}", output::text(&decoded.diagnostics, &sources, color));
             status = EXIT_ERRORS;
