@@ -115,14 +115,14 @@ impl<'m> Graph<'m> {
         self.graph.edges_directed(node(element), direction)
     }
 
-    /// The data a flow carries.
-    pub fn flow_data(&self, flow: FlowIndex) -> Vec<DataId> {
+    /// The data a flow carries, read from its attribute where it is (nothing is collected).
+    pub fn flow_data(&self, flow: FlowIndex) -> impl Iterator<Item = DataId> + '_ {
         flow_data(&self.model.flows[flow])
     }
 
     /// The highest classification level among `data`, if any.
-    pub fn highest_level(&self, data: &[DataId]) -> Option<i64> {
-        data.iter().map(|d| level(self.model, *d)).max()
+    pub fn highest_level(&self, data: impl IntoIterator<Item = DataId>) -> Option<i64> {
+        data.into_iter().map(|d| level(self.model, d)).max()
     }
 
     /// For every element, whether a path of one or more flows leads from it to an element for
@@ -164,17 +164,15 @@ pub fn level(model: &Model, data: DataId) -> i64 {
 }
 
 /// The data items a flow's `data` attribute names.
-pub fn flow_data(flow: &Flow) -> Vec<DataId> {
-    match flow.attrs.get("data") {
-        Some(AttrValue::List(items)) => items
-            .iter()
-            .filter_map(|v| match v {
-                AttrValue::Data(d) => Some(*d),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
+pub fn flow_data(flow: &Flow) -> impl Iterator<Item = DataId> + '_ {
+    let items = match flow.attrs.get("data") {
+        Some(AttrValue::List(items)) => items.as_slice(),
+        _ => &[],
+    };
+    items.iter().filter_map(|v| match v {
+        AttrValue::Data(d) => Some(*d),
+        _ => None,
+    })
 }
 
 impl Facts {

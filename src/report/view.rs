@@ -221,7 +221,7 @@ impl<'c> ReportView<'c> {
                 source: &model.element(f.source).name,
                 target: &model.element(f.target).name,
                 label: f.label.as_deref(),
-                data: graph.flow_data(i).iter().map(data_name).collect(),
+                data: graph.flow_data(i).map(|d| data_name(&d)).collect(),
                 protocol: f.attrs.word("protocol"),
                 via: f.attrs.word("via"),
                 ops: f.attrs.words("ops"),

@@ -331,7 +331,7 @@ impl<'a> Evaluator<'a, '_> {
                     Field::Role => Value::Sym(Cow::Borrowed(&model.role(element.role).name)),
                     Field::Boundary => element.boundary.map_or(Value::Absent, Value::Boundary),
                     Field::Level => graph
-                        .highest_level(&graph.data[e.index()])
+                        .highest_level(graph.data[e.index()].iter().copied())
                         .map_or(Value::Int(-1), Value::Int),
                     Field::Exposed => Value::Bool(graph.exposure[e.index()] != Exposure::Internal),
                     Field::ExposedOpen => Value::Bool(graph.exposure[e.index()] == Exposure::Open),
@@ -355,9 +355,9 @@ impl<'a> Evaluator<'a, '_> {
                         .map_or(Value::Absent, |l| Value::Str(Cow::Borrowed(l))),
                     Field::Source => Value::Element(flow.source),
                     Field::Target => Value::Element(flow.target),
-                    Field::Data => list(graph.flow_data(*f).into_iter().map(Value::Data).collect()),
+                    Field::Data => list(graph.flow_data(*f).map(Value::Data).collect()),
                     Field::Level => graph
-                        .highest_level(&graph.flow_data(*f))
+                        .highest_level(graph.flow_data(*f))
                         .map_or(Value::Int(-1), Value::Int),
                     Field::Crosses => {
                         let (leaves, enters) = &graph.crossings[*f];

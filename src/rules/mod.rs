@@ -401,8 +401,8 @@ fn severity_of(rule: SeverityRule, graph: &Graph, item: Item) -> Severity {
     };
     let impact = impact.unwrap_or_else(|| {
         let highest = match item {
-            Item::Element(e) => graph.highest_level(&graph.data[e.index()]),
-            Item::Flow(f) => graph.highest_level(&graph.flow_data(f)),
+            Item::Element(e) => graph.highest_level(graph.data[e.index()].iter().copied()),
+            Item::Flow(f) => graph.highest_level(graph.flow_data(f)),
             Item::Resource => None,
         };
         Level::of_classification(highest)
