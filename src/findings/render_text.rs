@@ -7,7 +7,7 @@ use crate::diagnostic::ColorChoice;
 use crate::rules::severity::Severity;
 use crate::source::SourceMap;
 use ariadne::{Color, Config, IndexType, Label, Report, ReportKind};
-use foldhash::{HashMap, HashMapExt};
+use foldhash::HashMap;
 use rayon::prelude::*;
 
 /// Renders findings the way `threatflow check` prints them, their texts filled in by `texts`.
@@ -49,35 +49,19 @@ pub fn write_findings_limited(
 ) -> std::io::Result<usize> {
     let plain = PlainRenderer::new(sources);
     let mut not_printed = 0;
-    for severity in Severity::ALL {
-        let mut total = 0;
-        let mut group: Vec<&Finding> = Vec::new();
-        // The rules of the group in the order they first appear, each with how many of its
-        // findings were printed and how many left out; rules are told apart by id (a drift
-        // finding holds its own copy of its check's facts).
-        let mut rules: Vec<(&RuleFacts, usize, usize)> = Vec::new();
-        let mut place: HashMap<&str, usize> = HashMap::new();
-        for finding in findings
-            .iter()
-            .filter(|f| f.severity == severity && f.status.is_open())
-        {
-            total += 1;
-            let Some(limit) = per_rule else {
-                group.push(finding);
-                continue;
-            };
-            let index = *place.entry(&finding.rule.id).or_insert_with(|| {
-                rules.push((&finding.rule, 0, 0));
-                rules.len() - 1
-            });
-            let (_, printed, left_out) = &mut rules[index];
-            if *printed < limit {
-                *printed += 1;
-                group.push(finding);
-            } else {
-                *left_out += 1;
-            }
-        }
+    // The open findings sorted into their severities in one pass over them (a large model has
+    // millions).
+    let mut groups: [Group; Severity::ALL.len()] = Default::default();
+    for finding in findings.iter().filter(|f| f.status.is_open()) {
+        groups[finding.severity.position()].add(finding, per_rule);
+    }
+    for (severity, group) in Severity::ALL.into_iter().zip(groups) {
+        let Group {
+            total,
+            shown: group,
+            rules,
+            ..
+        } = group;
         if total == 0 {
             continue;
         }
@@ -159,6 +143,53 @@ pub mod reference {
     }
 }
 
+/// The open findings of one severity while they are sorted out: how many there are, those
+/// printed in full, and its rules in the order they first appear, each with how many of its
+/// findings were printed and how many left out.
+#[derive(Default)]
+struct Group<'f> {
+    total: usize,
+    shown: Vec<&'f Finding>,
+    rules: Vec<(&'f RuleFacts, usize, usize)>,
+    /// Where each rule is in `rules`, by id (a drift finding holds its own copy of its
+    /// check's facts, so the facts' address does not tell rules apart).
+    place: HashMap<&'f str, usize>,
+    /// The facts of the last finding added and their place: findings of one rule mostly come
+    /// together, and are then not looked up.
+    last: Option<(&'f RuleFacts, usize)>,
+}
+
+impl<'f> Group<'f> {
+    /// Counts `finding`; keeps it to print unless `per_rule` of its rule are kept already.
+    fn add(&mut self, finding: &'f Finding, per_rule: Option<usize>) {
+        self.total += 1;
+        let Some(limit) = per_rule else {
+            self.shown.push(finding);
+            return;
+        };
+        let facts: &'f RuleFacts = &finding.rule;
+        let index = match self.last {
+            Some((last, index)) if std::ptr::eq(last, facts) => index,
+            _ => {
+                let rules = &mut self.rules;
+                let index = *self.place.entry(&facts.id).or_insert_with(|| {
+                    rules.push((facts, 0, 0));
+                    rules.len() - 1
+                });
+                self.last = Some((facts, index));
+                index
+            }
+        };
+        let (_, printed, left_out) = &mut self.rules[index];
+        if *printed < limit {
+            *printed += 1;
+            self.shown.push(finding);
+        } else {
+            *left_out += 1;
+        }
+    }
+}
+
 /// How many findings are rendered before their text is written.
 const BATCH: usize = 8192;
 
@@ -176,20 +207,24 @@ fn ariadne_sources(sources: &SourceMap) -> impl ariadne::Cache<String> + '_ {
 
 /// "3 findings: 1 high, 2 medium; 1 accepted"
 pub fn summary(findings: &[Finding]) -> String {
-    let open: Vec<&Finding> = findings.iter().filter(|f| f.status.is_open()).collect();
+    // Counted in one pass over the findings.
+    let mut open_per_severity = [0usize; Severity::ALL.len()];
+    let mut accepted = 0;
+    for finding in findings {
+        if finding.status.is_open() {
+            open_per_severity[finding.severity.position()] += 1;
+        } else {
+            accepted += 1;
+        }
+    }
     let mut parts = Vec::new();
-    for severity in Severity::ALL {
-        let n = open.iter().filter(|f| f.severity == severity).count();
+    for (severity, n) in Severity::ALL.into_iter().zip(open_per_severity) {
         if n > 0 {
             parts.push(format!("{n} {}", severity.as_str()));
         }
     }
-    let accepted = findings.len() - open.len();
-    let mut text = format!(
-        "{} finding{}",
-        open.len(),
-        if open.len() == 1 { "" } else { "s" }
-    );
+    let open = findings.len() - accepted;
+    let mut text = format!("{open} finding{}", if open == 1 { "" } else { "s" });
     if !parts.is_empty() {
         text.push_str(&format!(" ({})", parts.join(", ")));
     }
@@ -289,7 +324,7 @@ fn thousands(n: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{count_of_findings, thousands, write_findings_limited};
+    use super::{count_of_findings, summary, thousands, write_findings_limited};
     use crate::diagnostic::ColorChoice;
     use crate::findings::{Finding, Location, RuleFacts, Status, Text, Texts};
     use crate::rules::Item;
@@ -354,6 +389,56 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("more DRIFT-2"), "{text}");
+    }
+
+    #[test]
+    fn findings_of_every_severity_are_grouped_and_counted_in_one_pass() {
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new("m.flow", "actor a\n"));
+        let one = finding(&sources, "R-1", "a");
+        let other = finding(&sources, "R-2", "x");
+        // Findings of R-1 sharing one copy of its facts, interrupted by R-2's, of several
+        // severities, and one accepted.
+        let like = |base: &Finding, element: &str, severity: Severity, status: Status| Finding {
+            element: element.into(),
+            severity,
+            status,
+            text: Text::own(format!("{element} is wrong"), None::<String>),
+            ..base.clone()
+        };
+        let findings = vec![
+            like(&one, "a", Severity::Low, Status::Active),
+            like(&one, "b", Severity::High, Status::Active),
+            like(&other, "x", Severity::High, Status::Active),
+            like(&one, "c", Severity::High, Status::Expired),
+            like(&one, "d", Severity::High, Status::Active),
+            like(&other, "y", Severity::Low, Status::Accepted),
+        ];
+        let mut out = Vec::new();
+        let texts = Texts::held();
+        let not_printed = write_findings_limited(
+            &mut out,
+            &findings,
+            &sources,
+            &texts,
+            ColorChoice::Never,
+            Some(1),
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(not_printed, 2, "{text}");
+        let high = text.find("── high (4) ──").expect("a high group");
+        let low = text.find("── low (1) ──").expect("a low group");
+        assert!(high < low, "{text}");
+        assert!(
+            text.contains("… 2 more R-1 findings (title of R-1)\n"),
+            "{text}"
+        );
+        assert!(!text.contains("more R-2"), "{text}");
+        assert!(text.contains("── accepted (1) ──"), "{text}");
+        assert_eq!(summary(&findings), "5 findings (4 high, 1 low), 1 accepted");
+        assert_eq!(summary(&findings[..1]), "1 finding (1 low)");
+        assert_eq!(summary(&[]), "0 findings");
     }
 
     #[test]

@@ -23,6 +23,11 @@ impl Severity {
         Severity::Info,
     ];
 
+    /// Its place in [`Severity::ALL`]: 0 for critical, 4 for info.
+    pub fn position(self) -> usize {
+        Severity::Critical as usize - self as usize
+    }
+
     pub fn parse(text: &str) -> Option<Severity> {
         Some(match text {
             "info" => Severity::Info,
@@ -107,6 +112,13 @@ pub fn matrix(impact: Level, likelihood: Level) -> Severity {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_severity_knows_its_place_in_the_list_of_all() {
+        for (place, severity) in Severity::ALL.into_iter().enumerate() {
+            assert_eq!(severity.position(), place);
+        }
+    }
 
     #[test]
     fn the_matrix_grows_with_impact_and_likelihood() {
