@@ -4,7 +4,7 @@ use super::Resolver;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{Origin, Unit};
 use crate::model::*;
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashMapExt};
 
 pub(super) fn check(r: &mut Resolver, unit: &Unit) {
     missing_header(r, unit);
@@ -30,10 +30,13 @@ fn missing_header(r: &mut Resolver, unit: &Unit) {
 }
 
 fn flows(r: &mut Resolver) {
-    let mut seen: HashMap<(ElementId, ElementId, Option<&str>), crate::span::Span> =
+    // The first flow between each two elements; the flows of a pair joined more than once are
+    // then told apart by label (hashing a pair, not its label, for each of a million flows).
+    let mut first: HashMap<(ElementId, ElementId), usize> =
         HashMap::with_capacity(r.model.flows.len());
+    let mut seen: HashMap<(ElementId, ElementId, Option<&str>), crate::span::Span> = HashMap::new();
     let mut found = Vec::new();
-    for flow in &r.model.flows {
+    for (index, flow) in r.model.flows.iter().enumerate() {
         let source = &r.model.element(flow.source).name;
         if flow.source == flow.target {
             found.push(
@@ -57,6 +60,15 @@ fn flows(r: &mut Resolver) {
                 ),
             );
         }
+        let pair = (flow.source, flow.target);
+        let earliest = *first.entry(pair).or_insert(index);
+        if earliest == index {
+            // The first flow between these two elements: nothing to repeat.
+            continue;
+        }
+        let earliest = &r.model.flows[earliest];
+        seen.entry((pair.0, pair.1, earliest.label.as_deref()))
+            .or_insert(earliest.span);
         let key = (flow.source, flow.target, flow.label.as_deref());
         if let Some(first) = seen.get(&key) {
             found.push(
@@ -80,21 +92,15 @@ fn in_stdlib(unit: &Unit, span: crate::span::Span) -> bool {
 }
 
 fn unused_data(r: &mut Resolver, unit: &Unit) {
-    let mut used = HashSet::new();
+    let mut used = vec![false; r.model.data.len()];
     for flow in &r.model.flows {
-        if let Some(AttrValue::List(items)) = flow.attrs.get("data") {
-            used.extend(items.iter().filter_map(|v| match v {
-                AttrValue::Data(id) => Some(*id),
-                _ => None,
-            }));
+        for data in crate::graph::flow_data(flow) {
+            used[data.index()] = true;
         }
     }
     let mut found = Vec::new();
     for (index, item) in r.model.data.iter().enumerate() {
-        if !used.contains(&DataId(index as u32))
-            && !in_stdlib(unit, item.span)
-            && !r.model.flows.is_empty()
-        {
+        if !used[index] && !in_stdlib(unit, item.span) && !r.model.flows.is_empty() {
             found.push(
                 Diagnostic::warning(Code::UnusedData, format!("no flow carries `{}`", item.name))
                     .with_primary(item.span, "never used")
@@ -106,13 +112,13 @@ fn unused_data(r: &mut Resolver, unit: &Unit) {
 }
 
 fn unused_classifications(r: &mut Resolver, unit: &Unit) {
-    let used: HashSet<ClassificationId> = r.model.data.iter().map(|d| d.classification).collect();
+    let mut used = vec![false; r.model.classifications.len()];
+    for data in &r.model.data {
+        used[data.classification.index()] = true;
+    }
     let mut found = Vec::new();
     for (index, class) in r.model.classifications.iter().enumerate() {
-        if !used.contains(&ClassificationId(index as u32))
-            && !in_stdlib(unit, class.span)
-            && !r.model.data.is_empty()
-        {
+        if !used[index] && !in_stdlib(unit, class.span) && !r.model.data.is_empty() {
             found.push(
                 Diagnostic::warning(
                     Code::UnusedClassification,
@@ -126,16 +132,20 @@ fn unused_classifications(r: &mut Resolver, unit: &Unit) {
 }
 
 fn empty_boundaries(r: &mut Resolver) {
-    let mut occupied = HashSet::new();
+    let mut occupied = vec![false; r.model.boundaries.len()];
     for element in &r.model.elements {
-        occupied.extend(element.boundary);
+        if let Some(boundary) = element.boundary {
+            occupied[boundary.index()] = true;
+        }
     }
     for boundary in &r.model.boundaries {
-        occupied.extend(boundary.parent);
+        if let Some(parent) = boundary.parent {
+            occupied[parent.index()] = true;
+        }
     }
     let mut found = Vec::new();
     for (index, boundary) in r.model.boundaries.iter().enumerate() {
-        if !occupied.contains(&BoundaryId(index as u32)) {
+        if !occupied[index] {
             found.push(
                 Diagnostic::warning(
                     Code::EmptyBoundary,
