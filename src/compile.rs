@@ -73,20 +73,30 @@ pub fn compile(root: LoadedFile, loader: &mut dyn Loader, options: Options) -> C
         },
     );
     diagnostics.append(&mut unit.diagnostics);
-    // The syntax trees are not needed past resolving: freeing them here lets the rules and
-    // findings of a large model reuse their memory instead of growing the process.
-    unit.files.clear();
+    // The syntax trees are not needed past resolving: they are freed on one core while the rules
+    // are checked and the graph built on the other, so that the rules and findings of a large
+    // model reuse their memory instead of growing the process.
+    let trees = std::mem::take(&mut unit.files);
     let mut compiled = Vec::new();
     let mut findings = Vec::new();
     let mut facts = None;
     let reach = ReachCache::new();
-    if !diagnostics.iter().any(Diagnostic::is_error) {
-        let (rules, mut rule_diagnostics) = rules::compile(&model, &unit.sources);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        drop(trees);
+    } else {
+        let (_, ((rules, mut rule_diagnostics), graph)) = rayon::join(
+            move || drop(trees),
+            || {
+                rayon::join(
+                    || rules::compile(&model, &unit.sources),
+                    || Graph::build(&model),
+                )
+            },
+        );
         diagnostics.append(&mut rule_diagnostics);
         compiled = rules;
         if !diagnostics.iter().any(Diagnostic::is_error) {
             let disabled = disabled_patterns(&model, &options, &compiled, &mut diagnostics);
-            let graph = Graph::build(&model);
             let hits = rules::evaluate(&compiled, &graph, &reach, |rule| {
                 disabled.iter().any(|p| p.matches(&rule.id))
             });

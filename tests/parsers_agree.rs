@@ -224,3 +224,95 @@ fn whitespace_before_a_closing_parenthesis_stays_out_of_spans_in_both_parsers() 
         Outcome::Agreed
     );
 }
+
+/// The `{…}` placeholders of the message and fix lines of every bundled `.flow` file.
+fn bundled_placeholders() -> Vec<String> {
+    let mut found = Vec::new();
+    for (_, text) in repository_files() {
+        for line in text.lines() {
+            let line = line.trim_start();
+            if !(line.starts_with("message") || line.starts_with("fix")) {
+                continue;
+            }
+            let mut rest = line;
+            while let Some(open) = rest.find('{') {
+                let after = &rest[open + 1..];
+                let Some(close) = after.find(['{', '}']) else {
+                    break;
+                };
+                if after.as_bytes()[close] == b'}' && close > 0 {
+                    found.push(after[..close].to_string());
+                }
+                rest = &after[close..];
+            }
+        }
+    }
+    found
+}
+
+/// Both parsers on a placeholder at byte 100 of its file: the fast one's expression, when it
+/// reads one, is pest's, spans included.
+fn compare_placeholder(text: &str) -> Option<bool> {
+    let fast = reference::fast_placeholder(FileId(0), text, 100);
+    let pest = reference::pest_placeholder(FileId(0), text, 100);
+    match (fast, pest) {
+        (Some(fast), Some(pest)) => {
+            assert!(
+                fast == pest,
+                "placeholder `{text}`: the expressions differ\n{}",
+                first_difference(&fast, &pest)
+            );
+            Some(true)
+        }
+        (Some(_), None) => panic!("placeholder `{text}`: the fast parser read what pest refuses"),
+        (None, Some(_)) => Some(false),
+        (None, None) => None,
+    }
+}
+
+#[test]
+fn every_bundled_placeholder_reads_the_same_on_the_fast_path() {
+    let placeholders = bundled_placeholders();
+    assert!(
+        placeholders.len() > 100,
+        "{} placeholders found",
+        placeholders.len()
+    );
+    // The error fixtures hold placeholders that are no expression: pest refuses those too.
+    let mut read = 0;
+    for text in &placeholders {
+        let outcome = compare_placeholder(text);
+        assert_ne!(
+            outcome,
+            Some(false),
+            "placeholder `{text}`: pest reads it, the fast parser must too"
+        );
+        read += usize::from(outcome == Some(true));
+    }
+    assert!(read > 100, "{read} placeholders read");
+    // Trivia around the expression, and the spans shifted by the offset.
+    assert_eq!(
+        compare_placeholder("  e.data.any(d => d.level >= 3) "),
+        Some(true)
+    );
+    let expr = reference::fast_placeholder(FileId(0), " e.name", 100).unwrap();
+    assert!(format!("{expr:?}").contains("start: 101"), "{expr:?}");
+}
+
+#[test]
+fn mutated_placeholders_never_make_the_parsers_disagree() {
+    let mut rng = Lcg(0x91ace);
+    let (mut read, mut refused) = (0, 0);
+    for text in bundled_placeholders() {
+        for _ in 0..8 {
+            match compare_placeholder(&mutate(&text, &mut rng)) {
+                Some(true) => read += 1,
+                Some(false) | None => refused += 1,
+            }
+        }
+    }
+    assert!(
+        read > 100 && refused > 100,
+        "{read} read, {refused} refused"
+    );
+}

@@ -138,85 +138,99 @@ fn attr_span(attrs: &Attributes, name: &str, fallback: Span) -> Span {
 
 /// Type-checks every rule of the model.
 pub fn compile(model: &Model, sources: &SourceMap) -> (Vec<CompiledRule>, Vec<Diagnostic>) {
-    let mut compiled = Vec::new();
+    // Each rule is checked on its own, on every core; the results are joined in rule order.
+    let checked: Vec<(Option<CompiledRule>, Vec<Diagnostic>)> = model
+        .rules
+        .par_iter()
+        .map(|rule| compile_rule(model, sources, rule))
+        .collect();
+    let mut compiled = Vec::with_capacity(checked.len());
     let mut diagnostics = Vec::new();
-    for rule in &model.rules {
-        let subject_ty = check::subject_type(model, rule.subject);
-        let mut checker = Checker::new(model, &rule.var, subject_ty);
-        let condition = checker.condition(&rule.condition_ast);
-        let message_text = rule
-            .attrs
-            .text("message")
-            .map(str::to_string)
-            .unwrap_or_default();
-        let message = Template::check(
-            &mut checker,
-            sources,
-            &message_text,
-            attr_span(&rule.attrs, "message", rule.span),
-        );
-        let fix_text = rule.attrs.text("fix").map(str::to_string);
-        let fix = fix_text.as_ref().map(|fix| {
-            Template::check(
-                &mut checker,
-                sources,
-                fix,
-                attr_span(&rule.attrs, "fix", rule.span),
-            )
-        });
-        let severity = match rule.attrs.variant("severity").and_then(Severity::parse) {
-            Some(fixed) => Some(SeverityRule::Fixed(fixed)),
-            None if rule.attrs.get("impact").is_some()
-                || rule.attrs.get("likelihood").is_some() =>
-            {
-                Some(SeverityRule::Matrix {
-                    impact: rule.attrs.variant("impact").and_then(Level::parse),
-                    likelihood: rule.attrs.variant("likelihood").and_then(Level::parse),
-                })
-            }
-            None => {
-                checker.diagnostics.push(
-                    Diagnostic::error(
-                        Code::RuleWithoutSeverity,
-                        format!("rule `{}` has no severity", rule.id),
-                    )
-                    .with_primary(rule.span, "no `severity`, `impact` or `likelihood`")
-                    .with_help("give a fixed `severity high`, or `impact data` and `likelihood exposure` to derive it"),
-                );
-                None
-            }
-        };
-        diagnostics.append(&mut checker.diagnostics);
-        let (Some(condition), Some(message), Some(severity)) = (condition, message, severity)
-        else {
-            continue;
-        };
-        // No fix written, or one that checked.
-        let fix = match fix {
-            None => None,
-            Some(None) => continue,
-            Some(Some(fix)) => Some(fix),
-        };
-        compiled.push(CompiledRule {
-            id: rule.id.clone(),
-            title: rule.title.clone(),
-            subject: rule.subject,
-            stride: rule.attrs.words("stride").into(),
-            severity,
-            refs: rule.attrs.words("refs").into(),
-            what: rule.attrs.text("what").map(str::to_string),
-            why: rule.attrs.text("why").map(str::to_string),
-            example: rule.attrs.text("example").map(str::to_string),
-            message_text,
-            fix_text,
-            file: sources.get(rule.span.file).name.to_string(),
-            span: rule.span,
-            condition,
-            message,
-            fix,
-        });
+    for (rule, mut found) in checked {
+        compiled.extend(rule);
+        diagnostics.append(&mut found);
     }
     (compiled, diagnostics)
+}
+
+/// Checks one rule: its compiled form when it has no error, and its diagnostics.
+fn compile_rule(
+    model: &Model,
+    sources: &SourceMap,
+    rule: &Rule,
+) -> (Option<CompiledRule>, Vec<Diagnostic>) {
+    let subject_ty = check::subject_type(model, rule.subject);
+    let mut checker = Checker::new(model, &rule.var, subject_ty);
+    let condition = checker.condition(&rule.condition_ast);
+    let message_text = rule
+        .attrs
+        .text("message")
+        .map(str::to_string)
+        .unwrap_or_default();
+    let message = Template::check(
+        &mut checker,
+        sources,
+        &message_text,
+        attr_span(&rule.attrs, "message", rule.span),
+    );
+    let fix_text = rule.attrs.text("fix").map(str::to_string);
+    let fix = fix_text.as_ref().map(|fix| {
+        Template::check(
+            &mut checker,
+            sources,
+            fix,
+            attr_span(&rule.attrs, "fix", rule.span),
+        )
+    });
+    let severity = match rule.attrs.variant("severity").and_then(Severity::parse) {
+        Some(fixed) => Some(SeverityRule::Fixed(fixed)),
+        None if rule.attrs.get("impact").is_some() || rule.attrs.get("likelihood").is_some() => {
+            Some(SeverityRule::Matrix {
+                impact: rule.attrs.variant("impact").and_then(Level::parse),
+                likelihood: rule.attrs.variant("likelihood").and_then(Level::parse),
+            })
+        }
+        None => {
+            checker.diagnostics.push(
+                Diagnostic::error(
+                    Code::RuleWithoutSeverity,
+                    format!("rule `{}` has no severity", rule.id),
+                )
+                .with_primary(rule.span, "no `severity`, `impact` or `likelihood`")
+                .with_help("give a fixed `severity high`, or `impact data` and `likelihood exposure` to derive it"),
+            );
+            None
+        }
+    };
+    let diagnostics = std::mem::take(&mut checker.diagnostics);
+    let (Some(condition), Some(message), Some(severity)) = (condition, message, severity) else {
+        return (None, diagnostics);
+    };
+    // No fix written, or one that checked.
+    let fix = match fix {
+        None => None,
+        Some(None) => return (None, diagnostics),
+        Some(Some(fix)) => Some(fix),
+    };
+    let compiled = CompiledRule {
+        id: rule.id.clone(),
+        title: rule.title.clone(),
+        subject: rule.subject,
+        stride: rule.attrs.words("stride").into(),
+        severity,
+        refs: rule.attrs.words("refs").into(),
+        what: rule.attrs.text("what").map(str::to_string),
+        why: rule.attrs.text("why").map(str::to_string),
+        example: rule.attrs.text("example").map(str::to_string),
+        message_text,
+        fix_text,
+        file: sources.get(rule.span.file).name.to_string(),
+        span: rule.span,
+        condition,
+        message,
+        fix,
+    };
+    (Some(compiled), diagnostics)
 }
 
 /// Runs every rule over the graph, skipping the rules `skip` says are disabled.

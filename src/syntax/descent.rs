@@ -34,6 +34,7 @@ fn parse_range(file: FileId, text: &str, range: std::ops::Range<usize>) -> Optio
         text,
         bytes: text.as_bytes(),
         pos: range.start,
+        base: 0,
         operators: 0,
         attributes: Vec::new(),
         members: Vec::new(),
@@ -96,6 +97,30 @@ pub fn parse_pieces(file: FileId, text: &str, pieces: Vec<std::ops::Range<usize>
     Some(File { items })
 }
 
+/// The expression of a `{placeholder}` whose text starts at byte `offset` of its file, as the
+/// grammar's `placeholder` rule reads it (trivia around one expression); `None` when the
+/// reference parser must decide. Only printable ASCII is read here: the lexical pre-pass has not
+/// looked at a placeholder, so anything else goes to the reference parser.
+pub fn parse_placeholder(file: FileId, text: &str, offset: usize) -> Option<Expr> {
+    if !text.bytes().all(|b| matches!(b, b' '..=b'~')) {
+        return None;
+    }
+    let mut parser = Parser {
+        file,
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        base: offset,
+        operators: 0,
+        attributes: Vec::new(),
+        members: Vec::new(),
+    };
+    parser.skip_trivia();
+    let expr = parser.expr().ok()?;
+    parser.skip_trivia();
+    (parser.pos == text.len()).then_some(expr)
+}
+
 /// The parser gave up: the reference parser decides.
 struct GiveUp;
 
@@ -114,6 +139,8 @@ struct Parser<'t> {
     text: &'t str,
     bytes: &'t [u8],
     pos: usize,
+    /// Where `text` starts in its file: added to every span (non-zero for a placeholder).
+    base: usize,
     /// Operators read in the current `where` expression (over the limit: the reference parser
     /// reports it).
     operators: usize,
@@ -126,7 +153,7 @@ struct Parser<'t> {
 
 impl<'t> Parser<'t> {
     fn span(&self, start: usize, end: usize) -> Span {
-        Span::new(self.file, start, end)
+        Span::new(self.file, self.base + start, self.base + end)
     }
 
     fn peek(&self) -> Option<u8> {

@@ -15,7 +15,6 @@ pub mod scan;
 
 use crate::diagnostic::Diagnostic;
 use crate::span::FileId;
-pub use lower::parse_placeholder;
 pub use scan::{Comment, MAX_NESTING};
 
 /// The words that start a declaration (the grammar's `keyword`): an element declaration may
@@ -79,6 +78,14 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
     }
 }
 
+/// Parses the expression of a `{placeholder}` whose text starts at byte `offset` of its file;
+/// `None` when it is not an expression (the caller reports it, with the placeholder's span).
+/// The fast path reads it when it can; the reference parser decides otherwise.
+pub fn parse_placeholder(file: FileId, text: &str, offset: usize) -> Option<ast::Expr> {
+    descent::parse_placeholder(file, text, offset)
+        .or_else(|| lower::parse_placeholder(file, text, offset))
+}
+
 /// The two parsers on their own, for the tests and the fuzz target that hold them together:
 /// the fast path (`None` when it gives up) and the reference parser (pest, with recovery).
 #[doc(hidden)]
@@ -89,6 +96,16 @@ pub mod reference {
 
     pub fn fast(file: FileId, text: &str) -> Option<ast::File> {
         descent::parse(file, text)
+    }
+
+    /// A placeholder's expression read by the fast path (`None` when it gives up).
+    pub fn fast_placeholder(file: FileId, text: &str, offset: usize) -> Option<ast::Expr> {
+        descent::parse_placeholder(file, text, offset)
+    }
+
+    /// A placeholder's expression read by the reference parser.
+    pub fn pest_placeholder(file: FileId, text: &str, offset: usize) -> Option<ast::Expr> {
+        lower::parse_placeholder(file, text, offset)
     }
 
     /// The fast path cutting the text into pieces of at least `piece` bytes, wherever the
