@@ -398,3 +398,98 @@ fn quantifiers_over_an_elements_links_agree_with_the_same_lists_built() {
         BTreeSet::from(["prod/app/save", "prod/orders", "prod/shop_api"].map(String::from)),
     );
 }
+
+/// A model of `n` stores and `n` flows, large enough for the resolver to share its elements and
+/// flows out among tasks: every 997th flow names an element that does not exist, and every
+/// 1,499th store has an encryption that is no option.
+fn large_model_with_mistakes(n: usize) -> String {
+    let mut text = String::from(
+        "model \"Big\" { owner \"tests\" }\nuse aws\ndata Order : confidential\nboundary prod : aws.account {\n  function app : aws.lambda\n",
+    );
+    for i in 0..n {
+        let encryption = if i % 1499 == 7 { "bogus" } else { "cmk" };
+        text.push_str(&format!(
+            "  store t{i} : aws.dynamodb {{ encryption {encryption} }}\n"
+        ));
+    }
+    text.push_str("}\n");
+    for i in 0..n {
+        let target = if i % 997 == 3 {
+            format!("ghost{i}")
+        } else {
+            format!("t{i}")
+        };
+        text.push_str(&format!("flow app -> {target} \"w{i}\" {{ data Order }}\n"));
+    }
+    text
+}
+
+#[test]
+fn a_large_model_resolves_the_same_on_one_core_and_on_several() {
+    let text = large_model_with_mistakes(5000);
+    let on = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| compile_text(&text, support::fixed_today(), &[]))
+    };
+    let (one, several) = (on(1), on(3));
+    let shape = |c: &Compilation| {
+        let flows: Vec<String> = c
+            .model
+            .flows
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}->{} {:?} {:?}",
+                    c.model.element(f.source).name,
+                    c.model.element(f.target).name,
+                    f.label,
+                    f.attrs.iter().map(|a| &a.name).collect::<Vec<_>>()
+                )
+            })
+            .collect();
+        let diagnostics: Vec<String> = c
+            .diagnostics
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {:?} {}",
+                    d.code.id(),
+                    d.primary.as_ref().map(|l| l.span),
+                    d.message
+                )
+            })
+            .collect();
+        (flows, diagnostics)
+    };
+    let (flows, diagnostics) = shape(&one);
+    assert_eq!(
+        (&flows, &diagnostics),
+        (&shape(&several).0, &shape(&several).1)
+    );
+    // Every flow but the ones to missing elements, in the order written.
+    let missing = (0..5000).filter(|i| i % 997 == 3).count();
+    assert_eq!(flows.len(), 5000 - missing);
+    assert!(flows[0].starts_with("app->t0 Some(\"w0\")"), "{}", flows[0]);
+    assert!(
+        flows.last().unwrap().starts_with("app->t4999 "),
+        "{}",
+        flows.last().unwrap()
+    );
+    // Each mistake reported once, in the order of the text.
+    let bogus = (0..5000).filter(|i| i % 1499 == 7).count();
+    let unknown = diagnostics
+        .iter()
+        .filter(|d| d.contains("no element `ghost"))
+        .count();
+    let wrong = diagnostics.iter().filter(|d| d.contains("bogus")).count();
+    assert_eq!((unknown, wrong), (missing, bogus), "{diagnostics:#?}");
+    let starts: Vec<u32> = one
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.primary.as_ref().map(|l| l.span.start))
+        .collect();
+    assert!(starts.windows(2).all(|w| w[0] <= w[1]), "{starts:?}");
+}

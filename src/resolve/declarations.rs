@@ -1,6 +1,6 @@
 //! Classifications, data, boundaries, elements and flows.
 
-use super::values::{self, Schema};
+use super::values::{self, Schema, Typer};
 use super::{Entity, Resolver, files};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::Unit;
@@ -9,6 +9,7 @@ use crate::span::Span;
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{self, Item, Member};
 use foldhash::{HashMap, HashMapExt};
+use rayon::prelude::*;
 
 pub(super) fn resolve(r: &mut Resolver, unit: &Unit) {
     for (file, _) in files(unit) {
@@ -27,7 +28,22 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit) {
     }
     // Boundaries and elements are declared first and typed second, so attributes may refer
     // to elements declared further down.
-    let mut pending = Pending::default();
+    // Room for every element and boundary up front: the name table of a large model is not
+    // grown (and rehashed) a dozen times.
+    let (elements, boundaries) = files(unit)
+        .flat_map(|(file, _)| &file.items)
+        .map(|item| match item {
+            Item::Boundary(decl) => declarations_in(decl),
+            Item::Element(_) => (1, 0),
+            _ => (0, 0),
+        })
+        .fold((0, 0), |(e, b), (de, db)| (e + de, b + db));
+    r.names.reserve(elements + boundaries);
+    r.model.elements.reserve(elements);
+    let mut pending = Pending {
+        elements: Vec::with_capacity(elements),
+        boundaries: Vec::with_capacity(boundaries),
+    };
     for (file, _) in files(unit) {
         for item in &file.items {
             match item {
@@ -40,37 +56,84 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit) {
     // One schema per kind, not one per declaration: a model has thousands of elements of a
     // handful of kinds.
     let mut schemas: HashMap<KindId, Schema> = HashMap::new();
-    for (id, decl) in pending.elements {
-        let kind = r.model.element(id).kind;
-        let schema = schemas
+    for (id, _) in &pending.elements {
+        let kind = r.model.element(*id).kind;
+        schemas
             .entry(kind)
             .or_insert_with(|| Schema::of(r.model.kind(kind), true));
-        let attrs = values::attributes(r, schema, &decl.block.attributes, &decl.name);
+    }
+    // Elements are typed on every core (typing only reads the resolver), then given their
+    // attributes in order.
+    let resolver: &Resolver = r;
+    let (typed, found): (Vec<Attributes>, Vec<Vec<Diagnostic>>) = pending
+        .elements
+        .par_iter()
+        .with_min_len(TASK)
+        .map(|(id, decl)| {
+            let mut typer = Typer::new(resolver);
+            let schema = &schemas[&resolver.model.element(*id).kind];
+            let attrs = values::attributes(&mut typer, schema, &decl.block.attributes, &decl.name);
+            (attrs, typer.diagnostics)
+        })
+        .unzip();
+    for ((id, _), attrs) in pending.elements.iter().zip(typed) {
         r.model.elements[id.index()].attrs = attrs;
     }
+    r.diagnostics.extend(found.into_iter().flatten());
     for (id, name, attributes) in pending.boundaries {
         let kind = r.model.boundary(id).kind;
         let schema = schemas
             .entry(kind)
             .or_insert_with(|| Schema::of(r.model.kind(kind), true));
-        let attrs = values::attributes(r, schema, &attributes, name);
+        let attrs = r.typing(|t| values::attributes(t, schema, &attributes, name));
         r.model.boundaries[id.index()].attrs = attrs;
     }
-    // One schema for every flow.
-    let flow_schema = core_schema(r, "flow");
-    let flow_schema = flow_schema.as_ref();
+    // Flows, top-level and nested, in order, resolved on every core (one schema for all).
+    let mut decls = Vec::new();
     for (file, _) in files(unit) {
         for item in &file.items {
             match item {
-                Item::Flow(decl) => flow(r, decl, flow_schema),
-                Item::Boundary(decl) => nested_flows(r, decl, flow_schema),
+                Item::Flow(decl) => decls.push(&**decl),
+                Item::Boundary(decl) => nested_flows(decl, &mut decls),
                 _ => {}
             }
         }
     }
+    let flow_schema = core_schema(r, "flow");
+    let flow_schema = flow_schema.as_ref();
+    let resolver: &Resolver = r;
+    let (flows, found): (Vec<Option<Flow>>, Vec<Vec<Diagnostic>>) = decls
+        .par_iter()
+        .with_min_len(TASK)
+        .map(|decl| {
+            let mut typer = Typer::new(resolver);
+            let flow = flow(&mut typer, decl, flow_schema);
+            (flow, typer.diagnostics)
+        })
+        .unzip();
+    // In place: the list of resolved flows reuses the memory of the list of results.
+    #[allow(clippy::filter_map_identity)]
+    let flows: Vec<Flow> = flows.into_iter().filter_map(|flow| flow).collect();
+    r.model.flows = flows;
+    r.diagnostics.extend(found.into_iter().flatten());
 }
 
-#[derive(Default)]
+/// The fewest declarations one task types: below this, sharing the work out costs more than
+/// it saves.
+const TASK: usize = 1024;
+
+/// How many elements and boundaries (itself included) a boundary declares.
+fn declarations_in(decl: &ast::BoundaryDecl) -> (usize, usize) {
+    decl.members
+        .iter()
+        .map(|member| match member {
+            Member::Boundary(inner) => declarations_in(inner),
+            Member::Element(_) => (1, 0),
+            _ => (0, 0),
+        })
+        .fold((0, 1), |(e, b), (de, db)| (e + de, b + db))
+}
+
 struct Pending<'a> {
     elements: Vec<(ElementId, &'a ast::ElementDecl)>,
     boundaries: Vec<(BoundaryId, &'a ast::Ident, Vec<ast::Attribute>)>,
@@ -89,7 +152,7 @@ fn classification(r: &mut Resolver, decl: &ast::ClassificationDecl) {
     let Some(schema) = core_schema(r, "classification") else {
         return;
     };
-    let attrs = values::attributes(r, &schema, &decl.block.attributes, &decl.name);
+    let attrs = r.typing(|t| values::attributes(t, &schema, &decl.block.attributes, &decl.name));
     let id = ClassificationId(r.model.classifications.len() as u32);
     r.model.classifications.push(Classification {
         name: decl.name.name.to_string(),
@@ -144,7 +207,7 @@ fn data(r: &mut Resolver, decl: &ast::DataDecl) {
     let Some(schema) = core_schema(r, "data") else {
         return;
     };
-    let attrs = values::attributes(r, &schema, &decl.block.attributes, &decl.name);
+    let attrs = r.typing(|t| values::attributes(t, &schema, &decl.block.attributes, &decl.name));
     let Some(classification) = class else {
         return;
     };
@@ -280,10 +343,34 @@ fn element<'a>(
     boundary: Option<BoundaryId>,
     pending: &mut Pending<'a>,
 ) {
-    let declared = r.declare(&decl.name, Entity::Broken);
-    let Some(role) = keyword_role(r, &decl.keyword) else {
+    // The name is declared once its role and kind are known, as the element it will be (or as
+    // broken): one look-up in the name table per element.
+    let shape = element_shape(r, decl);
+    let id = ElementId(r.model.elements.len() as u32);
+    let entity = shape.map_or(Entity::Broken, |_| Entity::Element(id));
+    if !r.declare(&decl.name, entity) {
+        return;
+    }
+    let Some((role, kind)) = shape else {
         return;
     };
+    r.model.elements.push(Element {
+        name: decl.name.name.clone(),
+        keyword: decl.keyword.name.clone(),
+        role,
+        kind,
+        label: decl.label.as_ref().map(|l| l.value.as_str().into()),
+        boundary,
+        attrs: Attributes::default(),
+        span: decl.name.span,
+    });
+    pending.elements.push((id, decl));
+}
+
+/// The role and kind of an element declaration, when they are known and agree (reported
+/// otherwise).
+fn element_shape(r: &mut Resolver, decl: &ast::ElementDecl) -> Option<(RoleId, KindId)> {
+    let role = keyword_role(r, &decl.keyword)?;
     // Without a kind, an element has the generic kind named after its role; the keyword then
     // stands for the kind in messages.
     let kind_name = decl.kind.clone().unwrap_or_else(|| ast::Ident {
@@ -310,9 +397,7 @@ fn element<'a>(
             generic
         }
     };
-    let Some(kind) = kind else {
-        return;
-    };
+    let kind = kind?;
     let kind_role = r.model.kind(kind).role;
     if r.model.role(kind_role).structural {
         let name = &kind_name;
@@ -333,7 +418,7 @@ fn element<'a>(
                 )
             })),
         );
-        return;
+        return None;
     }
     if kind_role != role {
         let (declared_as, is) = (
@@ -362,24 +447,9 @@ fn element<'a>(
                     .join(", ")
             )),
         );
-        return;
+        return None;
     }
-    if !declared {
-        return;
-    }
-    let id = ElementId(r.model.elements.len() as u32);
-    r.model.elements.push(Element {
-        name: decl.name.name.clone(),
-        keyword: decl.keyword.name.clone(),
-        role,
-        kind,
-        label: decl.label.as_ref().map(|l| l.value.as_str().into()),
-        boundary,
-        attrs: Attributes::default(),
-        span: decl.name.span,
-    });
-    r.define(&decl.name.name, Entity::Element(id));
-    pending.elements.push((id, decl));
+    Some((role, kind))
 }
 
 /// The role an element keyword (a role name or alias) declares.
@@ -423,17 +493,18 @@ fn keyword_role(r: &mut Resolver, keyword: &ast::Ident) -> Option<RoleId> {
     None
 }
 
-fn nested_flows(r: &mut Resolver, decl: &ast::BoundaryDecl, schema: Option<&Schema>) {
+/// The flows declared inside a boundary and the boundaries within it, in order.
+fn nested_flows<'a>(decl: &'a ast::BoundaryDecl, decls: &mut Vec<&'a ast::FlowDecl>) {
     for member in &decl.members {
         match member {
-            Member::Flow(flow_decl) => flow(r, flow_decl, schema),
-            Member::Boundary(inner) => nested_flows(r, inner, schema),
+            Member::Flow(flow_decl) => decls.push(flow_decl),
+            Member::Boundary(inner) => nested_flows(inner, decls),
             _ => {}
         }
     }
 }
 
-fn endpoint(r: &mut Resolver, name: &ast::Ident) -> Option<ElementId> {
+fn endpoint(r: &mut Typer, name: &ast::Ident) -> Option<ElementId> {
     match r.names.get(name.name.as_str()).map(|(e, s)| (*e, *s)) {
         Some((Entity::Element(id), _)) => Some(id),
         Some((Entity::Broken, _)) => None,
@@ -472,24 +543,21 @@ fn endpoint(r: &mut Resolver, name: &ast::Ident) -> Option<ElementId> {
     }
 }
 
-/// A flow; `schema` is core's flow schema (`None` when core is broken).
-fn flow(r: &mut Resolver, decl: &ast::FlowDecl, schema: Option<&Schema>) {
+/// A flow, its ends looked up and its attributes typed; `schema` is core's flow schema
+/// (`None` when core is broken). None when it cannot be resolved (reported).
+fn flow(r: &mut Typer, decl: &ast::FlowDecl, schema: Option<&Schema>) -> Option<Flow> {
     let source = endpoint(r, &decl.source);
     let target = endpoint(r, &decl.target);
-    let Some(schema) = schema else {
-        return;
-    };
+    let schema = schema?;
     let attrs = values::attributes(r, schema, &decl.block.attributes, &decl.source);
-    if let (Some(source), Some(target)) = (source, target) {
-        // The head, `flow a -> b "label"`: one line that names the flow, underlined in its
-        // findings and lints the way an element's name is.
-        let last = decl.label.as_ref().map_or(decl.target.span, |l| l.span);
-        r.model.flows.push(Flow {
-            source,
-            target,
-            label: decl.label.as_ref().map(|l| l.value.as_str().into()),
-            attrs,
-            span: Span::new(decl.span.file, decl.span.start as usize, last.end as usize),
-        });
-    }
+    // The head, `flow a -> b "label"`: one line that names the flow, underlined in its
+    // findings and lints the way an element's name is.
+    let last = decl.label.as_ref().map_or(decl.target.span, |l| l.span);
+    Some(Flow {
+        source: source?,
+        target: target?,
+        label: decl.label.as_ref().map(|l| l.value.as_str().into()),
+        attrs,
+        span: Span::new(decl.span.file, decl.span.start as usize, last.end as usize),
+    })
 }

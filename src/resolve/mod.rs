@@ -81,11 +81,15 @@ impl Entity {
     }
 }
 
+/// The model-level names: classifications, data, boundaries and elements, with where each was
+/// declared.
+type Names = HashMap<compact_str::CompactString, (Entity, Span)>;
+
 struct Resolver {
     model: Model,
     diagnostics: Vec<Diagnostic>,
     /// Classifications, data, boundaries and elements share one namespace.
-    names: HashMap<compact_str::CompactString, (Entity, Span)>,
+    names: Names,
     /// Role names and their aliases.
     roles: HashMap<String, RoleId>,
     capabilities: HashMap<String, CapabilityId>,
@@ -99,21 +103,38 @@ impl Resolver {
         self.diagnostics.push(diagnostic);
     }
 
-    /// Declares a model-level name; reports a duplicate and returns false if it is taken.
+    /// Declares a model-level name as `entity`; reports a duplicate and returns false if it is
+    /// taken.
     fn declare(&mut self, name: &crate::syntax::ast::Ident, entity: Entity) -> bool {
-        if let Some((previous, first)) = self.names.get(name.name.as_str()) {
-            let what = previous.describe();
-            let first = *first;
-            self.report(
-                Diagnostic::error(Code::DuplicateName, format!("`{}` is declared twice", name.name))
-                    .with_primary(name.span, "declared again here")
-                    .with_secondary(first, format!("first declared here, as {what}"))
-                    .with_help("names of classifications, data, boundaries and elements must be unique in a model"),
-            );
-            return false;
-        }
-        self.names.insert(name.name.clone(), (entity, name.span));
-        true
+        let (previous, first) = match self.names.entry(name.name.clone()) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert((entity, name.span));
+                return true;
+            }
+            std::collections::hash_map::Entry::Occupied(taken) => *taken.get(),
+        };
+        let what = previous.describe();
+        self.report(
+            Diagnostic::error(
+                Code::DuplicateName,
+                format!("`{}` is declared twice", name.name),
+            )
+            .with_primary(name.span, "declared again here")
+            .with_secondary(first, format!("first declared here, as {what}"))
+            .with_help(
+                "names of classifications, data, boundaries and elements must be unique in a model",
+            ),
+        );
+        false
+    }
+
+    /// Runs `typing` with a [`values::Typer`] over this resolver, keeping its diagnostics.
+    fn typing<T>(&mut self, typing: impl FnOnce(&mut values::Typer) -> T) -> T {
+        let mut typer = values::Typer::new(self);
+        let typed = typing(&mut typer);
+        let found = typer.diagnostics;
+        self.diagnostics.extend(found);
+        typed
     }
 
     /// Reports a kind, role, capability or rule defined a second time.
@@ -137,20 +158,24 @@ impl Resolver {
 
     /// Names declared as entities of one sort, for "did you mean".
     fn names_where(&self, keep: impl Fn(Entity) -> bool) -> Vec<&str> {
-        let mut names: Vec<&str> = self
-            .names
-            .iter()
-            .filter(|(_, (entity, _))| keep(*entity))
-            .map(|(name, _)| name.as_str())
-            .collect();
-        names.sort_unstable();
-        names
+        names_where(&self.names, keep)
     }
 
     /// A kind every model has (declared in `core`).
     fn core_kind(&self, name: &str) -> Option<KindId> {
         self.kinds.get(name).copied()
     }
+}
+
+/// The names in `names` declared as entities of one sort, sorted.
+fn names_where(names: &Names, keep: impl Fn(Entity) -> bool) -> Vec<&str> {
+    let mut found: Vec<&str> = names
+        .iter()
+        .filter(|(_, (entity, _))| keep(*entity))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    found.sort_unstable();
+    found
 }
 
 /// The files of a unit with their origin, in load order.

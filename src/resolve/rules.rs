@@ -62,7 +62,7 @@ fn header(r: &mut Resolver, unit: &Unit) {
         name: decl.name.value.as_str().into(),
         span: decl.name.span,
     };
-    let attrs = values::attributes(r, &schema, &decl.block.attributes, &name);
+    let attrs = r.typing(|t| values::attributes(t, &schema, &decl.block.attributes, &name));
     r.model.header = Some(Header {
         name: decl.name.value.to_string(),
         attrs,
@@ -148,7 +148,7 @@ fn rule(r: &mut Resolver, decl: &ast::RuleDecl) {
         return;
     };
     let schema = Schema::of(r.model.kind(kind), false);
-    let attrs = values::attributes(r, &schema, &attributes, &decl.id);
+    let attrs = r.typing(|t| values::attributes(t, &schema, &attributes, &decl.id));
     let (Some((subject, var)), Some(condition)) = (subject, condition) else {
         return;
     };
@@ -276,7 +276,7 @@ fn accept(r: &mut Resolver, decl: &ast::AcceptDecl) {
         return;
     };
     let schema = Schema::of(r.model.kind(kind), false);
-    let attrs = values::attributes(r, &schema, &decl.block.attributes, &decl.rule);
+    let attrs = r.typing(|t| values::attributes(t, &schema, &decl.block.attributes, &decl.rule));
     let until_written = decl.block.attributes.iter().any(|a| a.key.name == "until");
     if !until_written && attrs.get("reason").is_some() {
         r.report(

@@ -98,7 +98,7 @@ fn role_decl(r: &mut Resolver, decl: &ast::RoleDecl) {
         match attribute.key.name.as_str() {
             "aliases" => role.aliases = identifiers(r, attribute),
             "structural" => {
-                role.structural = values::flag(r, attribute);
+                role.structural = r.typing(|t| values::flag(t, attribute));
             }
             _ => unknown_property(r, attribute, &["aliases", "structural"], "a role"),
         }
@@ -218,10 +218,9 @@ fn kind_body(r: &mut Resolver, decl: &ast::KindDecl, id: KindId) {
         let Some(ty) = attr_type(r, &attr.ty) else {
             continue;
         };
-        let default = attr
-            .default
-            .as_ref()
-            .and_then(|value| values::typed(r, &ty, std::slice::from_ref(value), &attr.name, &[]));
+        let default = attr.default.as_ref().and_then(|value| {
+            r.typing(|t| values::typed(t, &ty, std::slice::from_ref(value), &attr.name, &[]))
+        });
         attrs.push(AttrSchema {
             name: Arc::from(attr.name.name.as_str()),
             ty,

@@ -1,6 +1,6 @@
 //! Typing attribute values against a kind's schema.
 
-use super::{Entity, Resolver};
+use super::{Entity, Names, Resolver, names_where};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::*;
 use crate::suggest::did_you_mean;
@@ -16,6 +16,33 @@ pub(super) const UNIVERSAL: &[(&str, &str)] = &[
     ("description", "free text"),
     ("owner", "the team that owns it"),
 ];
+
+/// What typing values reads — the names declared and the model as resolved so far — and the
+/// diagnostics it reports. It only reads the resolver, so the declarations of a large model
+/// are typed on every core at once, each task with a typer of its own.
+pub(super) struct Typer<'r> {
+    pub model: &'r Model,
+    pub names: &'r Names,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'r> Typer<'r> {
+    pub fn new(resolver: &'r Resolver) -> Typer<'r> {
+        Typer {
+            model: &resolver.model,
+            names: &resolver.names,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub(super) fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    pub(super) fn names_where(&self, keep: impl Fn(Entity) -> bool) -> Vec<&str> {
+        names_where(self.names, keep)
+    }
+}
 
 /// The attributes a declaration may set.
 pub(super) struct Schema {
@@ -63,7 +90,7 @@ impl Schema {
 }
 
 /// Whether a bare or `on`/`off` flag is set.
-pub(super) fn flag(r: &mut Resolver, attribute: &ast::Attribute) -> bool {
+pub(super) fn flag(r: &mut Typer<'_>, attribute: &ast::Attribute) -> bool {
     matches!(
         typed(r, &AttrType::Bool, &attribute.values, &attribute.key, &[]),
         Some(AttrValue::Bool(true))
@@ -73,7 +100,7 @@ pub(super) fn flag(r: &mut Resolver, attribute: &ast::Attribute) -> bool {
 /// Types the attributes written in a block against `schema`; fills in defaults.
 /// `owner` is the name of the declaration, where missing required attributes are reported.
 pub(super) fn attributes(
-    r: &mut Resolver,
+    r: &mut Typer<'_>,
     schema: &Schema,
     written: &[ast::Attribute],
     owner: &ast::Ident,
@@ -172,7 +199,7 @@ pub(super) fn attributes(
 /// Types the values written after `key` as `ty`. `siblings` are the other attributes of the
 /// schema, whose names explain a flag that swallowed the next attribute.
 pub(super) fn typed(
-    r: &mut Resolver,
+    r: &mut Typer<'_>,
     ty: &AttrType,
     values: &[ast::Value],
     key: &ast::Ident,
@@ -212,7 +239,7 @@ pub(super) fn typed(
     }
 }
 
-fn missing(r: &mut Resolver, ty: &AttrType, key: &ast::Ident) {
+fn missing(r: &mut Typer<'_>, ty: &AttrType, key: &ast::Ident) {
     r.report(
         Diagnostic::error(Code::MissingValue, format!("`{}` needs a value", key.name))
             .with_primary(key.span, format!("expects {ty}")),
@@ -232,7 +259,7 @@ fn describe(value: &ast::Value) -> String {
 }
 
 fn wrong_type(
-    r: &mut Resolver,
+    r: &mut Typer<'_>,
     ty: &AttrType,
     value: &ast::Value,
     key: &ast::Ident,
@@ -249,7 +276,7 @@ fn wrong_type(
 }
 
 fn scalar(
-    r: &mut Resolver,
+    r: &mut Typer<'_>,
     ty: &AttrType,
     value: &ast::Value,
     key: &ast::Ident,
@@ -365,7 +392,7 @@ fn scalar(
 }
 
 fn variant<'v>(
-    r: &mut Resolver,
+    r: &mut Typer<'_>,
     variants: &'v [Variant],
     name: &str,
     span: crate::span::Span,
@@ -391,7 +418,7 @@ fn variant<'v>(
 
 /// Resolves a reference to a data item, classification or element of the right role or kind.
 fn reference(
-    r: &mut Resolver,
+    r: &mut Typer<'_>,
     target: RefTarget,
     name: &str,
     span: crate::span::Span,
@@ -462,7 +489,7 @@ fn reference(
     }
 }
 
-fn describe_target(r: &Resolver, target: RefTarget) -> String {
+fn describe_target(r: &Typer<'_>, target: RefTarget) -> String {
     match target {
         RefTarget::Data => "a data item".to_string(),
         RefTarget::Classification => "a classification".to_string(),
@@ -472,7 +499,7 @@ fn describe_target(r: &Resolver, target: RefTarget) -> String {
 }
 
 fn wrong_reference(
-    r: &mut Resolver,
+    r: &mut Typer<'_>,
     name: &str,
     span: crate::span::Span,
     found: &str,
