@@ -13,6 +13,7 @@
 
 mod declarations;
 mod lints;
+mod names;
 mod rules;
 mod schema;
 mod values;
@@ -40,7 +41,7 @@ pub fn resolve(unit: &Unit, options: ResolveOptions) -> (Model, Vec<Diagnostic>)
     let mut resolver = Resolver {
         model: Model::default(),
         diagnostics: Vec::new(),
-        names: HashMap::new(),
+        names: Names::default(),
         roles: HashMap::new(),
         capabilities: HashMap::new(),
         kinds: HashMap::new(),
@@ -81,9 +82,7 @@ impl Entity {
     }
 }
 
-/// The model-level names: classifications, data, boundaries and elements, with where each was
-/// declared.
-type Names = HashMap<compact_str::CompactString, (Entity, Span)>;
+use names::Names;
 
 struct Resolver {
     model: Model,
@@ -106,12 +105,8 @@ impl Resolver {
     /// Declares a model-level name as `entity`; reports a duplicate and returns false if it is
     /// taken.
     fn declare(&mut self, name: &crate::syntax::ast::Ident, entity: Entity) -> bool {
-        let (previous, first) = match self.names.entry(name.name.clone()) {
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert((entity, name.span));
-                return true;
-            }
-            std::collections::hash_map::Entry::Occupied(taken) => *taken.get(),
+        let Err((previous, first)) = self.names.declare(&name.name, entity, name.span) else {
+            return true;
         };
         let what = previous.describe();
         self.report(
@@ -151,9 +146,7 @@ impl Resolver {
 
     /// Replaces the entity of a name declared earlier (once its declaration is resolved).
     fn define(&mut self, name: &str, entity: Entity) {
-        if let Some(entry) = self.names.get_mut(name) {
-            entry.0 = entity;
-        }
+        self.names.define(name, entity);
     }
 
     /// Names declared as entities of one sort, for "did you mean".
@@ -171,8 +164,8 @@ impl Resolver {
 fn names_where(names: &Names, keep: impl Fn(Entity) -> bool) -> Vec<&str> {
     let mut found: Vec<&str> = names
         .iter()
-        .filter(|(_, (entity, _))| keep(*entity))
-        .map(|(name, _)| name.as_str())
+        .filter(|(_, entity)| keep(*entity))
+        .map(|(name, _)| name)
         .collect();
     found.sort_unstable();
     found
