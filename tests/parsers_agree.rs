@@ -316,3 +316,23 @@ fn mutated_placeholders_never_make_the_parsers_disagree() {
         "{read} read, {refused} refused"
     );
 }
+
+#[test]
+fn a_placeholder_nested_too_deep_is_refused_without_recursing() {
+    // Found by the `parsers` fuzz target: the fast parser read a placeholder without the depth
+    // check the message's caller made, and deep brackets overflowed its stack.
+    let depth = 100_000;
+    let deep = format!("{}e{}", "(".repeat(depth), ")".repeat(depth));
+    assert_eq!(reference::fast_placeholder(FileId(0), &deep, 0), None);
+    assert_eq!(reference::pest_placeholder(FileId(0), &deep, 0), None);
+    assert_eq!(
+        threatflow::syntax::parse_placeholder(FileId(0), &deep, 0),
+        None
+    );
+    let unclosed = "[".repeat(depth);
+    assert_eq!(reference::fast_placeholder(FileId(0), &unclosed, 0), None);
+    // At the limit it still reads.
+    let limit = threatflow::syntax::MAX_NESTING;
+    let nested = format!("{}e{}", "(".repeat(limit), ")".repeat(limit));
+    assert_eq!(compare_placeholder(&nested), Some(true));
+}

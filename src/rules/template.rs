@@ -64,13 +64,10 @@ impl Template {
             let inner_span = located.map_or(span, |start| {
                 Span::new(span.file, start, start + inner.len())
             });
-            // Strings are not depth-checked by the lexical pre-pass; the parser's recursion must
-            // stay bounded here too.
-            let parsed = if nesting(inner) > crate::syntax::MAX_NESTING {
-                None
-            } else {
-                crate::syntax::parse_placeholder(span.file, inner, inner_span.start as usize)
-            };
+            // Strings are not depth-checked by the lexical pre-pass: the placeholder parsers
+            // check the nesting themselves and refuse what is too deep.
+            let parsed =
+                crate::syntax::parse_placeholder(span.file, inner, inner_span.start as usize);
             match parsed {
                 Some(expr) => match checker.value(&expr) {
                     Some(checked) => {
@@ -117,23 +114,6 @@ fn shortened(text: &str) -> String {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_string(),
     }
-}
-
-/// The deepest bracket nesting in `text`.
-fn nesting(text: &str) -> usize {
-    let mut depth: usize = 0;
-    let mut deepest = 0;
-    for c in text.chars() {
-        match c {
-            '(' | '[' | '{' => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    deepest
 }
 
 fn placeholder_error(span: Span, what: &str) -> Diagnostic {

@@ -100,9 +100,10 @@ pub fn parse_pieces(file: FileId, text: &str, pieces: Vec<std::ops::Range<usize>
 /// The expression of a `{placeholder}` whose text starts at byte `offset` of its file, as the
 /// grammar's `placeholder` rule reads it (trivia around one expression); `None` when the
 /// reference parser must decide. Only printable ASCII is read here: the lexical pre-pass has not
-/// looked at a placeholder, so anything else goes to the reference parser.
+/// looked at a placeholder, so anything else goes to the reference parser, and nesting deeper
+/// than [`super::MAX_NESTING`] is refused here.
 pub fn parse_placeholder(file: FileId, text: &str, offset: usize) -> Option<Expr> {
-    if !text.bytes().all(|b| matches!(b, b' '..=b'~')) {
+    if !text.bytes().all(|b| matches!(b, b' '..=b'~')) || super::nests_too_deep(text) {
         return None;
     }
     let mut parser = Parser {

@@ -42,8 +42,13 @@ pub fn parse_file(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
 }
 
 /// Parses the expression of a `{placeholder}` whose text starts at byte `offset` of its file;
-/// `None` when it is not an expression (the caller reports it, with the placeholder's span).
+/// `None` when it is not an expression or nests too deep (the caller reports it, with the
+/// placeholder's span).
 pub fn parse_placeholder(file: FileId, text: &str, offset: usize) -> Option<Expr> {
+    // pest's generated parser recurses: text nested deeper than the pre-pass allows is refused.
+    if super::nests_too_deep(text) {
+        return None;
+    }
     let lowerer = Lowerer {
         file,
         text,

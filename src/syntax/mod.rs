@@ -79,11 +79,31 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
 }
 
 /// Parses the expression of a `{placeholder}` whose text starts at byte `offset` of its file;
-/// `None` when it is not an expression (the caller reports it, with the placeholder's span).
-/// The fast path reads it when it can; the reference parser decides otherwise.
+/// `None` when it is not an expression, or nests brackets deeper than [`MAX_NESTING`] (the
+/// caller reports it, with the placeholder's span). The fast path reads it when it can; the
+/// reference parser decides otherwise.
 pub fn parse_placeholder(file: FileId, text: &str, offset: usize) -> Option<ast::Expr> {
     descent::parse_placeholder(file, text, offset)
         .or_else(|| lower::parse_placeholder(file, text, offset))
+}
+
+/// Whether `text` nests brackets deeper than [`MAX_NESTING`]: text the lexical pre-pass has not
+/// seen (a placeholder) is checked with this before a parser, which recurses, reads it.
+fn nests_too_deep(text: &str) -> bool {
+    let mut depth: usize = 0;
+    for byte in text.bytes() {
+        match byte {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return true;
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// The two parsers on their own, for the tests and the fuzz target that hold them together:
