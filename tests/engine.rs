@@ -493,3 +493,49 @@ fn a_large_model_resolves_the_same_on_one_core_and_on_several() {
         .collect();
     assert!(starts.windows(2).all(|w| w[0] <= w[1]), "{starts:?}");
 }
+
+#[test]
+fn looking_up_one_member_agrees_with_the_lists_of_members() {
+    // The rule checker looks a member up by name without building the lists; the lists still
+    // serve the help of unknown members and the docs. Both must say the same for every type.
+    use threatflow::rules::types::{self, Ty};
+    let c = compile_text(MODEL, support::fixed_today(), &[]);
+    let model = &c.model;
+    let mut tys = vec![
+        Ty::Element(types::element_kinds(model)),
+        Ty::Flow,
+        Ty::Data,
+        Ty::Classification,
+        Ty::Boundary,
+        Ty::Kind,
+        Ty::List(Box::new(Ty::Flow)),
+        Ty::Str,
+    ];
+    tys.extend(
+        types::element_kinds(model)
+            .into_iter()
+            .map(|k| Ty::Element(vec![k])),
+    );
+    let mut checked = 0;
+    for ty in &tys {
+        for (name, attr_ty) in types::attributes(model, ty) {
+            assert_eq!(
+                types::attribute(model, ty, &name),
+                Some(attr_ty),
+                "{ty}: {name}"
+            );
+            checked += 1;
+        }
+        for (name, field, field_ty) in types::fields(model, ty) {
+            assert_eq!(
+                types::field(model, ty, name),
+                Some((field, field_ty)),
+                "{ty}: {name}"
+            );
+            checked += 1;
+        }
+        assert_eq!(types::attribute(model, ty, "no_such_member"), None, "{ty}");
+        assert_eq!(types::field(model, ty, "no_such_member"), None, "{ty}");
+    }
+    assert!(checked > 500, "{checked} members compared");
+}

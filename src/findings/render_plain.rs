@@ -17,13 +17,27 @@ pub struct PlainRenderer {
     simple: Vec<bool>,
 }
 
+/// Whether `text` holds a line break other than the line feed: a carriage return, a vertical
+/// tab, a form feed, NEL (U+0085) or a Unicode line or paragraph separator (U+2028, U+2029).
+/// Found with byte searches (the last three start with the bytes 0xC2 and 0xE2, rare in source
+/// text), not by decoding every character.
+fn has_other_line_breaks(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr3(b'\r', 0x0b, 0x0c, bytes).is_some()
+        || memchr::memchr2_iter(0xc2, 0xe2, bytes).any(|at| {
+            matches!(
+                bytes[at..],
+                [0xc2, 0x85, ..] | [0xe2, 0x80, 0xa8 | 0xa9, ..]
+            )
+        })
+}
+
 impl PlainRenderer {
     pub fn new(sources: &SourceMap) -> PlainRenderer {
-        let breaks = ['\r', '\u{b}', '\u{c}', '\u{85}', '\u{2028}', '\u{2029}'];
         PlainRenderer {
             simple: sources
                 .files()
-                .map(|(_, file)| !file.text.contains(breaks))
+                .map(|(_, file)| !has_other_line_breaks(&file.text))
                 .collect(),
         }
     }
@@ -170,4 +184,26 @@ fn render(finding: &Finding, sources: &SourceMap, texts: &Texts, out: &mut Strin
     out.extend(std::iter::repeat_n('─', width + 2));
     out.push_str("╯\n");
     Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_other_line_breaks;
+
+    #[test]
+    fn every_line_break_but_the_line_feed_is_found() {
+        let plain = "flow a -> b { data \"café\" } // € … naïve\n\tend\n";
+        assert!(!has_other_line_breaks(plain));
+        for brk in ['\r', '\u{b}', '\u{c}', '\u{85}', '\u{2028}', '\u{2029}'] {
+            let text = format!("{plain}x{brk}y");
+            assert!(has_other_line_breaks(&text), "{brk:?}");
+            // The same as the character search it replaces.
+            let breaks = ['\r', '\u{b}', '\u{c}', '\u{85}', '\u{2028}', '\u{2029}'];
+            assert_eq!(has_other_line_breaks(&text), text.contains(breaks));
+        }
+        // Neighbours of the separators that are no line break.
+        for other in ['\u{84}', '\u{a0}', '\u{2027}', '\u{202a}', '\u{2030}'] {
+            assert!(!has_other_line_breaks(&format!("a{other}b")), "{other:?}");
+        }
+    }
 }

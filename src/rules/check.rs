@@ -147,17 +147,15 @@ impl<'m> Checker<'m> {
     }
 
     fn field(&mut self, base: Expr, ty: &Ty, name: &ast::Ident) -> Checked {
+        if let Some((field, field_ty)) = types::field(self.model, ty, &name.name) {
+            return Some((Expr::Field(Box::new(base), field), field_ty));
+        }
+        if let Some(attr_ty) = types::attribute(self.model, ty, &name.name) {
+            return Some((Expr::Attr(Box::new(base), name.name.to_string()), attr_ty));
+        }
+        // Unknown: the lists, for the help.
         let fields = types::fields(self.model, ty);
-        if let Some((_, field, field_ty)) = fields.iter().find(|(n, _, _)| *n == name.name) {
-            return Some((Expr::Field(Box::new(base), *field), field_ty.clone()));
-        }
         let attributes = types::attributes(self.model, ty);
-        if let Some((_, attr_ty)) = attributes.iter().find(|(n, _)| *n == name.name) {
-            return Some((
-                Expr::Attr(Box::new(base), name.name.to_string()),
-                attr_ty.clone(),
-            ));
-        }
         let mut candidates: Vec<&str> = fields.iter().map(|(n, _, _)| *n).collect();
         candidates.extend(attributes.iter().map(|(n, _)| n.as_str()));
         let mut help = did_you_mean(&name.name, candidates.iter().copied());
@@ -274,8 +272,8 @@ impl<'m> Checker<'m> {
                     );
                     return None;
                 };
-                let known = types::attributes(self.model, ty);
-                if !known.iter().any(|(n, _)| *n == attr) {
+                if types::attribute(self.model, ty, &attr).is_none() {
+                    let known = types::attributes(self.model, ty);
                     let help = did_you_mean(&attr, known.iter().map(|(n, _)| n.as_str()));
                     self.error_help(
                         Code::RuleUnknownMember,

@@ -122,15 +122,25 @@ fn merge(a: Ty, b: Ty) -> Ty {
     }
 }
 
-/// The attributes something of type `ty` may have: name and type.
-pub fn attributes(model: &Model, ty: &Ty) -> Vec<(String, Ty)> {
-    let kinds: Vec<KindId> = match ty {
+/// The kinds whose attributes something of type `ty` has; `None` for types without attributes.
+fn attribute_kinds(model: &Model, ty: &Ty) -> Option<Vec<KindId>> {
+    Some(match ty {
         Ty::Element(kinds) => kinds.clone(),
         Ty::Boundary => boundary_kinds(model),
         Ty::Flow => model.find_kind("flow").into_iter().collect(),
         Ty::Data => model.find_kind("data").into_iter().collect(),
         Ty::Classification => model.find_kind("classification").into_iter().collect(),
-        _ => return Vec::new(),
+        _ => return None,
+    })
+}
+
+/// The attributes every element and boundary has, whatever its kind.
+const UNIVERSAL: [&str; 3] = ["deployed", "description", "owner"];
+
+/// The attributes something of type `ty` may have: name and type.
+pub fn attributes(model: &Model, ty: &Ty) -> Vec<(String, Ty)> {
+    let Some(kinds) = attribute_kinds(model, ty) else {
+        return Vec::new();
     };
     let mut out: Vec<(String, Ty)> = Vec::new();
     for kind in kinds {
@@ -143,7 +153,7 @@ pub fn attributes(model: &Model, ty: &Ty) -> Vec<(String, Ty)> {
         }
     }
     if matches!(ty, Ty::Element(_) | Ty::Boundary) {
-        for name in ["deployed", "description", "owner"] {
+        for name in UNIVERSAL {
             if !out.iter().any(|(n, _)| n == name) {
                 out.push((name.to_string(), Ty::Str));
             }
@@ -152,64 +162,118 @@ pub fn attributes(model: &Model, ty: &Ty) -> Vec<(String, Ty)> {
     out
 }
 
+/// The type of attribute `name` of something of type `ty`, as [`attributes`] lists it, without
+/// building the list: a rule's check asks this for every attribute it reads.
+pub fn attribute(model: &Model, ty: &Ty, name: &str) -> Option<Ty> {
+    let mut found: Option<Ty> = None;
+    for kind in attribute_kinds(model, ty)? {
+        if let Some(attr) = model.kind(kind).attr(name) {
+            let attr_ty = of_attr(model, &attr.ty);
+            found = Some(match found {
+                Some(existing) => merge(existing, attr_ty),
+                None => attr_ty,
+            });
+        }
+    }
+    let universal = matches!(ty, Ty::Element(_) | Ty::Boundary) && UNIVERSAL.contains(&name);
+    found.or(universal.then_some(Ty::Str))
+}
+
 /// The built-in fields of a type: name, field and the field's type.
 pub fn fields(model: &Model, ty: &Ty) -> Vec<(&'static str, Field, Ty)> {
+    field_names(ty)
+        .iter()
+        .map(|&(name, field)| (name, field, field_type(model, field)))
+        .collect()
+}
+
+/// Built-in field `name` of a type and the field's type, as [`fields`] lists it, without
+/// building the list.
+pub fn field(model: &Model, ty: &Ty, name: &str) -> Option<(Field, Ty)> {
+    field_names(ty)
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|&(_, field)| (field, field_type(model, field)))
+}
+
+/// The names of a type's built-in fields, and the fields they read.
+fn field_names(ty: &Ty) -> &'static [(&'static str, Field)] {
+    match ty {
+        Ty::Element(_) => &[
+            ("name", Field::Name),
+            ("label", Field::Label),
+            ("kind", Field::Kind),
+            ("role", Field::Role),
+            ("boundary", Field::Boundary),
+            ("boundaries", Field::Boundaries),
+            ("data", Field::Data),
+            ("flows_in", Field::FlowsIn),
+            ("flows_out", Field::FlowsOut),
+            ("sources", Field::Sources),
+            ("targets", Field::Targets),
+            ("level", Field::Level),
+            ("exposed", Field::Exposed),
+            ("exposed_open", Field::ExposedOpen),
+            ("exposed_via", Field::ExposedVia),
+            ("authenticates", Field::Authenticates),
+        ],
+        Ty::Flow => &[
+            ("name", Field::Name),
+            ("label", Field::Label),
+            ("source", Field::Source),
+            ("target", Field::Target),
+            ("data", Field::Data),
+            ("level", Field::Level),
+            ("crosses", Field::Crosses),
+            ("leaves", Field::Leaves),
+            ("enters", Field::Enters),
+        ],
+        Ty::Data => &[
+            ("name", Field::Name),
+            ("classification", Field::Classification),
+            ("class", Field::Classification),
+            ("level", Field::Level),
+        ],
+        Ty::Classification => &[("name", Field::Name)],
+        Ty::Kind => &[
+            ("name", Field::Name),
+            ("role", Field::Role),
+            ("compliance", Field::Compliance),
+        ],
+        Ty::Boundary => &[
+            ("name", Field::Name),
+            ("label", Field::Label),
+            ("kind", Field::Kind),
+            ("parent", Field::Parent),
+        ],
+        Ty::List(_) => &[
+            ("size", Field::Size),
+            ("count", Field::Size),
+            ("empty", Field::Empty),
+        ],
+        _ => &[],
+    }
+}
+
+/// The type of a built-in field's value (the same on every type that has the field).
+fn field_type(model: &Model, field: Field) -> Ty {
     let any_element = || Ty::Element(element_kinds(model));
     let list = |t: Ty| Ty::List(Box::new(t));
-    match ty {
-        Ty::Element(_) => vec![
-            ("name", Field::Name, Ty::Str),
-            ("label", Field::Label, Ty::Str),
-            ("kind", Field::Kind, Ty::Kind),
-            ("role", Field::Role, Ty::Sym(Vec::new())),
-            ("boundary", Field::Boundary, Ty::Boundary),
-            ("boundaries", Field::Boundaries, list(Ty::Boundary)),
-            ("data", Field::Data, list(Ty::Data)),
-            ("flows_in", Field::FlowsIn, list(Ty::Flow)),
-            ("flows_out", Field::FlowsOut, list(Ty::Flow)),
-            ("sources", Field::Sources, list(any_element())),
-            ("targets", Field::Targets, list(any_element())),
-            ("level", Field::Level, Ty::Int),
-            ("exposed", Field::Exposed, Ty::Bool),
-            ("exposed_open", Field::ExposedOpen, Ty::Bool),
-            ("exposed_via", Field::ExposedVia, list(any_element())),
-            ("authenticates", Field::Authenticates, Ty::Bool),
-        ],
-        Ty::Flow => vec![
-            ("name", Field::Name, Ty::Str),
-            ("label", Field::Label, Ty::Str),
-            ("source", Field::Source, any_element()),
-            ("target", Field::Target, any_element()),
-            ("data", Field::Data, list(Ty::Data)),
-            ("level", Field::Level, Ty::Int),
-            ("crosses", Field::Crosses, Ty::Bool),
-            ("leaves", Field::Leaves, list(Ty::Boundary)),
-            ("enters", Field::Enters, list(Ty::Boundary)),
-        ],
-        Ty::Data => vec![
-            ("name", Field::Name, Ty::Str),
-            ("classification", Field::Classification, Ty::Classification),
-            ("class", Field::Classification, Ty::Classification),
-            ("level", Field::Level, Ty::Int),
-        ],
-        Ty::Classification => vec![("name", Field::Name, Ty::Str)],
-        Ty::Kind => vec![
-            ("name", Field::Name, Ty::Str),
-            ("role", Field::Role, Ty::Sym(Vec::new())),
-            ("compliance", Field::Compliance, list(Ty::Sym(Vec::new()))),
-        ],
-        Ty::Boundary => vec![
-            ("name", Field::Name, Ty::Str),
-            ("label", Field::Label, Ty::Str),
-            ("kind", Field::Kind, Ty::Kind),
-            ("parent", Field::Parent, Ty::Boundary),
-        ],
-        Ty::List(_) => vec![
-            ("size", Field::Size, Ty::Int),
-            ("count", Field::Size, Ty::Int),
-            ("empty", Field::Empty, Ty::Bool),
-        ],
-        _ => Vec::new(),
+    match field {
+        Field::Name | Field::Label => Ty::Str,
+        Field::Kind => Ty::Kind,
+        Field::Role => Ty::Sym(Vec::new()),
+        Field::Boundary | Field::Parent => Ty::Boundary,
+        Field::Boundaries | Field::Leaves | Field::Enters => list(Ty::Boundary),
+        Field::Data => list(Ty::Data),
+        Field::FlowsIn | Field::FlowsOut => list(Ty::Flow),
+        Field::Sources | Field::Targets | Field::ExposedVia => list(any_element()),
+        Field::Source | Field::Target => any_element(),
+        Field::Level | Field::Size => Ty::Int,
+        Field::Exposed | Field::ExposedOpen | Field::Authenticates | Field::Crosses => Ty::Bool,
+        Field::Empty => Ty::Bool,
+        Field::Classification => Ty::Classification,
+        Field::Compliance => list(Ty::Sym(Vec::new())),
     }
 }
 
