@@ -9,7 +9,6 @@ use crate::span::Span;
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{self, Item, Member};
 use foldhash::{HashMap, HashMapExt};
-use rayon::prelude::*;
 
 pub(super) fn resolve(r: &mut Resolver, unit: &Unit) {
     for (file, _) in files(unit) {
@@ -64,22 +63,14 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit) {
     }
     // Elements are typed on every core (typing only reads the resolver), then given their
     // attributes in order.
-    let resolver: &Resolver = r;
-    let (typed, found): (Vec<Attributes>, Vec<Vec<Diagnostic>>) = pending
-        .elements
-        .par_iter()
-        .with_min_len(TASK)
-        .map(|(id, decl)| {
-            let mut typer = Typer::new(resolver);
-            let schema = &schemas[&resolver.model.element(*id).kind];
-            let attrs = values::attributes(&mut typer, schema, &decl.block.attributes, &decl.name);
-            (attrs, typer.diagnostics)
-        })
-        .unzip();
+    let (typed, found) = values::type_on_every_core(r, &pending.elements, |typer, (id, decl)| {
+        let schema = &schemas[&typer.model.element(*id).kind];
+        values::attributes(typer, schema, &decl.block.attributes, &decl.name)
+    });
     for ((id, _), attrs) in pending.elements.iter().zip(typed) {
         r.model.elements[id.index()].attrs = attrs;
     }
-    r.diagnostics.extend(found.into_iter().flatten());
+    r.diagnostics.extend(found);
     for (id, name, attributes) in pending.boundaries {
         let kind = r.model.boundary(id).kind;
         let schema = schemas
@@ -101,26 +92,14 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit) {
     }
     let flow_schema = core_schema(r, "flow");
     let flow_schema = flow_schema.as_ref();
-    let resolver: &Resolver = r;
-    let (flows, found): (Vec<Option<Flow>>, Vec<Vec<Diagnostic>>) = decls
-        .par_iter()
-        .with_min_len(TASK)
-        .map(|decl| {
-            let mut typer = Typer::new(resolver);
-            let flow = flow(&mut typer, decl, flow_schema);
-            (flow, typer.diagnostics)
-        })
-        .unzip();
+    let (flows, found) =
+        values::type_on_every_core(r, &decls, |typer, decl| flow(typer, decl, flow_schema));
     // In place: the list of resolved flows reuses the memory of the list of results.
     #[allow(clippy::filter_map_identity)]
     let flows: Vec<Flow> = flows.into_iter().filter_map(|flow| flow).collect();
     r.model.flows = flows;
-    r.diagnostics.extend(found.into_iter().flatten());
+    r.diagnostics.extend(found);
 }
-
-/// The fewest declarations one task types: below this, sharing the work out costs more than
-/// it saves.
-const TASK: usize = 1024;
 
 /// How many elements and boundaries (itself included) a boundary declares.
 fn declarations_in(decl: &ast::BoundaryDecl) -> (usize, usize) {

@@ -33,7 +33,13 @@ pub struct ResolveOptions {
 /// Whether a declaration of `kind` can have attribute `name`: one of the kind's own, or one
 /// that every declaration may have (`owner`, `description`, `deployed`).
 pub fn can_have(kind: &Kind, name: &str) -> bool {
-    kind.attr(name).is_some() || values::UNIVERSAL.iter().any(|(n, _)| *n == name)
+    kind.attr(name).is_some() || universal_attributes().any(|n| n == name)
+}
+
+/// The attributes every element and boundary may have, whatever its kind (`deployed`,
+/// `description`, `owner`).
+pub fn universal_attributes() -> impl Iterator<Item = &'static str> {
+    values::UNIVERSAL.iter().map(|(name, _)| *name)
 }
 
 /// Resolves a loaded model.
@@ -151,24 +157,13 @@ impl Resolver {
 
     /// Names declared as entities of one sort, for "did you mean".
     fn names_where(&self, keep: impl Fn(Entity) -> bool) -> Vec<&str> {
-        names_where(&self.names, keep)
+        self.names.sorted_where(keep)
     }
 
     /// A kind every model has (declared in `core`).
     fn core_kind(&self, name: &str) -> Option<KindId> {
         self.kinds.get(name).copied()
     }
-}
-
-/// The names in `names` declared as entities of one sort, sorted.
-fn names_where(names: &Names, keep: impl Fn(Entity) -> bool) -> Vec<&str> {
-    let mut found: Vec<&str> = names
-        .iter()
-        .filter(|(_, entity)| keep(*entity))
-        .map(|(name, _)| name)
-        .collect();
-    found.sort_unstable();
-    found
 }
 
 /// The files of a unit with their origin, in load order.

@@ -28,30 +28,30 @@ impl Names {
         self.hasher.hash_one(name)
     }
 
+    /// Where `name` is in `declared`.
+    fn index_of(&self, name: &str) -> Option<usize> {
+        let index = self
+            .table
+            .find(self.hash(name), |&i| self.declared[i as usize].0 == name)?;
+        Some(*index as usize)
+    }
+
     /// Room for `more` names without growing.
     pub fn reserve(&mut self, more: usize) {
         self.declared.reserve(more);
-        let declared = &self.declared;
-        let hasher = &self.hasher;
         self.table
-            .reserve(more, |&i| hasher.hash_one(declared[i as usize].0.as_str()));
+            .reserve(more, rehash(&self.declared, &self.hasher));
     }
 
     /// What `name` names and where it was declared.
     pub fn get(&self, name: &str) -> Option<&(Entity, Span)> {
-        let index = self
-            .table
-            .find(self.hash(name), |&i| self.declared[i as usize].0 == name)?;
-        Some(&self.declared[*index as usize].1)
+        self.index_of(name).map(|i| &self.declared[i].1)
     }
 
     /// Changes what an already declared name refers to.
     pub fn define(&mut self, name: &str, entity: Entity) {
-        if let Some(&index) = self
-            .table
-            .find(self.hash(name), |&i| self.declared[i as usize].0 == name)
-        {
-            self.declared[index as usize].1.0 = entity;
+        if let Some(i) = self.index_of(name) {
+            self.declared[i].1.0 = entity;
         }
     }
 
@@ -65,11 +65,10 @@ impl Names {
     ) -> Result<(), (Entity, Span)> {
         let hash = self.hash(name);
         let declared = &self.declared;
-        let hasher = &self.hasher;
         match self.table.entry(
             hash,
             |&i| declared[i as usize].0 == *name,
-            |&i| hasher.hash_one(declared[i as usize].0.as_str()),
+            rehash(declared, &self.hasher),
         ) {
             Entry::Occupied(taken) => Err(declared[*taken.get() as usize].1),
             Entry::Vacant(slot) => {
@@ -80,12 +79,25 @@ impl Names {
         }
     }
 
-    /// Every name with what it names, in declaration order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, Entity)> {
-        self.declared
+    /// The names declared as entities of one sort, sorted (for "did you mean").
+    pub fn sorted_where(&self, keep: impl Fn(Entity) -> bool) -> Vec<&str> {
+        let mut found: Vec<&str> = self
+            .declared
             .iter()
-            .map(|(name, (entity, _))| (name.as_str(), *entity))
+            .filter(|(_, (entity, _))| keep(*entity))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        found.sort_unstable();
+        found
     }
+}
+
+/// The hash of the declaration an index points to, for the table to move it when it grows.
+fn rehash<'a>(
+    declared: &'a [(CompactString, (Entity, Span))],
+    hasher: &'a foldhash::fast::FixedState,
+) -> impl Fn(&u32) -> u64 + 'a {
+    move |&i| hasher.hash_one(declared[i as usize].0.as_str())
 }
 
 #[cfg(test)]
@@ -116,10 +128,8 @@ mod tests {
         assert_eq!(names.get("element_5000"), None);
         names.define("element_7", Entity::Broken);
         assert_eq!(names.get("element_7").map(|e| e.0), Some(Entity::Broken));
-        assert_eq!(names.iter().count(), 5000);
-        assert_eq!(
-            names.iter().nth(3),
-            Some(("element_3", Entity::Element(ElementId(3))))
-        );
+        let sorted = names.sorted_where(|e| e != Entity::Broken);
+        assert_eq!(sorted.len(), 4999);
+        assert_eq!(&sorted[..3], ["element_0", "element_1", "element_10"]);
     }
 }
