@@ -81,9 +81,9 @@ pub fn compile(root: LoadedFile, loader: &mut dyn Loader, options: Options) -> C
     let mut findings = Vec::new();
     let mut facts = None;
     let reach = ReachCache::new();
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        drop(trees);
-    } else {
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        // The graph is built alongside the rules' check, and goes unused when a rule has an
+        // error (then the compilation stops there anyway).
         let (_, ((rules, mut rule_diagnostics), graph)) = rayon::join(
             move || drop(trees),
             || {

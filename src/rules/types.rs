@@ -2,6 +2,8 @@
 
 use super::ir::Field;
 use crate::model::*;
+use crate::resolve::universal_attributes;
+use std::borrow::Cow;
 
 /// The type of a rule expression.
 #[derive(Clone, Debug, PartialEq)]
@@ -123,19 +125,16 @@ fn merge(a: Ty, b: Ty) -> Ty {
 }
 
 /// The kinds whose attributes something of type `ty` has; `None` for types without attributes.
-fn attribute_kinds(model: &Model, ty: &Ty) -> Option<Vec<KindId>> {
+fn attribute_kinds<'t>(model: &Model, ty: &'t Ty) -> Option<Cow<'t, [KindId]>> {
     Some(match ty {
-        Ty::Element(kinds) => kinds.clone(),
-        Ty::Boundary => boundary_kinds(model),
-        Ty::Flow => model.find_kind("flow").into_iter().collect(),
-        Ty::Data => model.find_kind("data").into_iter().collect(),
-        Ty::Classification => model.find_kind("classification").into_iter().collect(),
+        Ty::Element(kinds) => Cow::Borrowed(kinds),
+        Ty::Boundary => Cow::Owned(boundary_kinds(model)),
+        Ty::Flow => Cow::Owned(model.find_kind("flow").into_iter().collect()),
+        Ty::Data => Cow::Owned(model.find_kind("data").into_iter().collect()),
+        Ty::Classification => Cow::Owned(model.find_kind("classification").into_iter().collect()),
         _ => return None,
     })
 }
-
-/// The attributes every element and boundary has, whatever its kind.
-const UNIVERSAL: [&str; 3] = ["deployed", "description", "owner"];
 
 /// The attributes something of type `ty` may have: name and type.
 pub fn attributes(model: &Model, ty: &Ty) -> Vec<(String, Ty)> {
@@ -143,7 +142,7 @@ pub fn attributes(model: &Model, ty: &Ty) -> Vec<(String, Ty)> {
         return Vec::new();
     };
     let mut out: Vec<(String, Ty)> = Vec::new();
-    for kind in kinds {
+    for &kind in kinds.iter() {
         for attr in &model.kind(kind).attrs {
             let attr_ty = of_attr(model, &attr.ty);
             match out.iter_mut().find(|(name, _)| **name == *attr.name) {
@@ -153,7 +152,7 @@ pub fn attributes(model: &Model, ty: &Ty) -> Vec<(String, Ty)> {
         }
     }
     if matches!(ty, Ty::Element(_) | Ty::Boundary) {
-        for name in UNIVERSAL {
+        for name in universal_attributes() {
             if !out.iter().any(|(n, _)| n == name) {
                 out.push((name.to_string(), Ty::Str));
             }
@@ -166,7 +165,7 @@ pub fn attributes(model: &Model, ty: &Ty) -> Vec<(String, Ty)> {
 /// building the list: a rule's check asks this for every attribute it reads.
 pub fn attribute(model: &Model, ty: &Ty, name: &str) -> Option<Ty> {
     let mut found: Option<Ty> = None;
-    for kind in attribute_kinds(model, ty)? {
+    for &kind in attribute_kinds(model, ty)?.iter() {
         if let Some(attr) = model.kind(kind).attr(name) {
             let attr_ty = of_attr(model, &attr.ty);
             found = Some(match found {
@@ -175,7 +174,8 @@ pub fn attribute(model: &Model, ty: &Ty, name: &str) -> Option<Ty> {
             });
         }
     }
-    let universal = matches!(ty, Ty::Element(_) | Ty::Boundary) && UNIVERSAL.contains(&name);
+    let universal =
+        matches!(ty, Ty::Element(_) | Ty::Boundary) && universal_attributes().any(|n| n == name);
     found.or(universal.then_some(Ty::Str))
 }
 

@@ -29,16 +29,7 @@ pub fn parse(file: FileId, text: &str) -> Option<File> {
 /// declarations); `None` when they need the reference parser.
 fn parse_range(file: FileId, text: &str, range: std::ops::Range<usize>) -> Option<Vec<Item>> {
     let text = &text[..range.end];
-    let mut parser = Parser {
-        file,
-        text,
-        bytes: text.as_bytes(),
-        pos: range.start,
-        base: 0,
-        operators: 0,
-        attributes: Vec::new(),
-        members: Vec::new(),
-    };
+    let mut parser = Parser::new(file, text, range.start, 0);
     parser.file().ok().map(|file| file.items)
 }
 
@@ -106,16 +97,7 @@ pub fn parse_placeholder(file: FileId, text: &str, offset: usize) -> Option<Expr
     if !text.bytes().all(|b| matches!(b, b' '..=b'~')) || super::nests_too_deep(text) {
         return None;
     }
-    let mut parser = Parser {
-        file,
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        base: offset,
-        operators: 0,
-        attributes: Vec::new(),
-        members: Vec::new(),
-    };
+    let mut parser = Parser::new(file, text, 0, offset);
     parser.skip_trivia();
     let expr = parser.expr().ok()?;
     parser.skip_trivia();
@@ -153,6 +135,20 @@ struct Parser<'t> {
 }
 
 impl<'t> Parser<'t> {
+    /// A parser of `text` from byte `pos`, whose spans are shifted by `base`.
+    fn new(file: FileId, text: &'t str, pos: usize, base: usize) -> Parser<'t> {
+        Parser {
+            file,
+            text,
+            bytes: text.as_bytes(),
+            pos,
+            base,
+            operators: 0,
+            attributes: Vec::new(),
+            members: Vec::new(),
+        }
+    }
+
     fn span(&self, start: usize, end: usize) -> Span {
         Span::new(self.file, self.base + start, self.base + end)
     }
