@@ -5,6 +5,7 @@
 
 pub mod diff;
 pub mod json;
+pub mod pretty;
 pub mod sarif;
 pub mod templates;
 pub mod view;
