@@ -1,6 +1,7 @@
 //! The `.flow` front end and the whole check on arbitrary bytes: parse, resolve, graph, rules,
 //! findings, and the findings printed (their texts are filled in only then). Must never panic,
-//! whatever the input.
+//! whatever the input. A model without errors is also reported as JSON, and the report's bytes
+//! must be those serde_json's pretty printer writes for the same view.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -26,4 +27,10 @@ fuzz_target!(|bytes: &[u8]| {
         threatflow::diagnostic::ColorChoice::Never,
     );
     assert_eq!(printed.is_empty(), compilation.findings.is_empty());
+    if !compilation.has_errors() {
+        let view = threatflow::report::ReportView::new(&compilation);
+        let written = threatflow::report::json::render(&view);
+        let expected = serde_json::to_string_pretty(&view).expect("the view serializes") + "\n";
+        assert_eq!(written, expected);
+    }
 });
