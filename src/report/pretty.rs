@@ -39,6 +39,25 @@ impl ser::Error for Error {
 
 type Result<T = ()> = std::result::Result<T, Error>;
 
+/// The `serialize_i8` … `serialize_u128` methods of a serializer, each passing its value to
+/// the serializer's `integer`.
+macro_rules! serialize_integers {
+    () => {
+        serialize_integers!(
+            serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+            serialize_i128: i128, serialize_u8: u8, serialize_u16: u16, serialize_u32: u32,
+            serialize_u64: u64, serialize_u128: u128
+        );
+    };
+    ($($method:ident: $ty:ty),*) => {
+        $(
+            fn $method(self, value: $ty) -> Result {
+                self.integer(value)
+            }
+        )*
+    };
+}
+
 /// The serializer: the buffer it appends to and how deep the value being written is.
 pub struct Writer<'o> {
     out: &'o mut Vec<u8>,
@@ -69,9 +88,10 @@ impl<'o> Writer<'o> {
         }
     }
 
-    fn integer(&mut self, value: impl itoa::Integer) {
+    fn integer(&mut self, value: impl itoa::Integer) -> Result {
         self.out
             .extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+        Ok(())
     }
 
     /// Opens an array or object whose items are one level deeper.
@@ -90,8 +110,7 @@ impl<'o> Writer<'o> {
     fn open_variant(&mut self, variant: &str) {
         self.out.push(b'{');
         self.new_line(self.depth + 1);
-        escape_into(self.out, variant);
-        self.out.extend_from_slice(b": ");
+        quote_into(self.out, variant, b"\": ");
         self.depth += 1;
     }
 
@@ -105,15 +124,24 @@ impl<'o> Writer<'o> {
 
 /// Appends `text` as a JSON string, escaped as serde_json escapes it.
 pub fn escape_into(out: &mut Vec<u8>, text: &str) {
+    quote_into(out, text, b"\"");
+}
+
+/// Appends `"`, `text` escaped, then `close` (the closing quote, with what follows it).
+/// Always inlined: a struct's keys are constants where its `Serialize` is generated, and
+/// inlined there their check for escapes costs next to nothing (measured: 766 M instructions
+/// for a 3,000-unit report out of line, 714 M inlined).
+#[inline(always)]
+fn quote_into(out: &mut Vec<u8>, text: &str, close: &[u8]) {
     let bytes = text.as_bytes();
-    out.reserve(bytes.len() + 2);
+    out.reserve(bytes.len() + 1 + close.len());
     out.push(b'"');
     if needs_escaping(bytes) {
         escape_each(out, bytes);
     } else {
         out.extend_from_slice(bytes);
     }
-    out.push(b'"');
+    out.extend_from_slice(close);
 }
 
 /// Whether any byte of `bytes` must be escaped, looked at eight bytes at a time (the last few
@@ -132,7 +160,10 @@ fn needs_escaping(bytes: &[u8]) -> bool {
     found != 0
 }
 
-/// Copies `bytes` to `out`, escaping the bytes that need it, in runs between them.
+/// Copies `bytes` to `out`, escaping the bytes that need it, in runs between them (rare: out
+/// of line, so that the common path stays small).
+#[cold]
+#[inline(never)]
 fn escape_each(out: &mut Vec<u8>, bytes: &[u8]) {
     let mut run = 0;
     for (i, &byte) in bytes.iter().enumerate() {
@@ -202,16 +233,7 @@ impl Compound<'_, '_> {
 
     fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result {
         self.next_item();
-        let out = &mut *self.writer.out;
-        if needs_escaping(key.as_bytes()) {
-            escape_into(out, key);
-            out.extend_from_slice(b": ");
-        } else {
-            out.reserve(key.len() + 4);
-            out.push(b'"');
-            out.extend_from_slice(key.as_bytes());
-            out.extend_from_slice(b"\": ");
-        }
+        quote_into(self.writer.out, key, b"\": ");
         value.serialize(&mut *self.writer)
     }
 
@@ -246,55 +268,7 @@ impl<'w, 'o> ser::Serializer for &'w mut Writer<'o> {
         Ok(())
     }
 
-    fn serialize_i8(self, value: i8) -> Result {
-        self.integer(value);
-        Ok(())
-    }
-
-    fn serialize_i16(self, value: i16) -> Result {
-        self.integer(value);
-        Ok(())
-    }
-
-    fn serialize_i32(self, value: i32) -> Result {
-        self.integer(value);
-        Ok(())
-    }
-
-    fn serialize_i64(self, value: i64) -> Result {
-        self.integer(value);
-        Ok(())
-    }
-
-    fn serialize_i128(self, value: i128) -> Result {
-        self.integer(value);
-        Ok(())
-    }
-
-    fn serialize_u8(self, value: u8) -> Result {
-        self.integer(value);
-        Ok(())
-    }
-
-    fn serialize_u16(self, value: u16) -> Result {
-        self.integer(value);
-        Ok(())
-    }
-
-    fn serialize_u32(self, value: u32) -> Result {
-        self.integer(value);
-        Ok(())
-    }
-
-    fn serialize_u64(self, value: u64) -> Result {
-        self.integer(value);
-        Ok(())
-    }
-
-    fn serialize_u128(self, value: u128) -> Result {
-        self.integer(value);
-        Ok(())
-    }
+    serialize_integers!();
 
     fn serialize_f32(self, value: f32) -> Result {
         // Rare in a report: serde_json's own float printing (and `null` for NaN and infinity).
@@ -547,45 +521,7 @@ impl ser::Serializer for KeyWriter<'_> {
         self.quoted(if value { "true" } else { "false" })
     }
 
-    fn serialize_i8(self, value: i8) -> Result {
-        self.integer(value)
-    }
-
-    fn serialize_i16(self, value: i16) -> Result {
-        self.integer(value)
-    }
-
-    fn serialize_i32(self, value: i32) -> Result {
-        self.integer(value)
-    }
-
-    fn serialize_i64(self, value: i64) -> Result {
-        self.integer(value)
-    }
-
-    fn serialize_i128(self, value: i128) -> Result {
-        self.integer(value)
-    }
-
-    fn serialize_u8(self, value: u8) -> Result {
-        self.integer(value)
-    }
-
-    fn serialize_u16(self, value: u16) -> Result {
-        self.integer(value)
-    }
-
-    fn serialize_u32(self, value: u32) -> Result {
-        self.integer(value)
-    }
-
-    fn serialize_u64(self, value: u64) -> Result {
-        self.integer(value)
-    }
-
-    fn serialize_u128(self, value: u128) -> Result {
-        self.integer(value)
-    }
+    serialize_integers!();
 
     fn serialize_f32(self, _value: f32) -> Result {
         Err(key_must_be_a_string())
