@@ -356,18 +356,36 @@ pub fn from_hits(
     });
     let items = elements + flow_paths.len();
     let path_rank = text_ranks(items, |k| item_path(k));
-    let key = |hit: &Hit| {
-        let rule = rule_rank[hit.rule as usize];
-        let path = path_rank[item_index(hit.item)];
-        (std::cmp::Reverse(hit.severity), rule, path)
+    // Each hit as one integer that orders as the findings do, so that sorting compares
+    // nothing else: severity (highest first), the rule's rank, the path's rank, then the item
+    // itself (so that hits on two items with one path order the same way every run). A rule's
+    // rank gives back the rule: two rules never share an id.
+    let mut rule_of_rank = vec![0u32; rules.len()];
+    for (rule, rank) in rule_rank.iter().enumerate() {
+        rule_of_rank[*rank as usize] = rule as u32;
+    }
+    let mut keys: Vec<u128> = hits
+        .into_par_iter()
+        .map(|hit| {
+            let k = item_index(hit.item);
+            let severity = Severity::Critical as u128 - hit.severity as u128;
+            severity << 96
+                | u128::from(rule_rank[hit.rule as usize]) << 64
+                | u128::from(path_rank[k]) << 32
+                | k as u128
+        })
+        .collect();
+    keys.par_sort_unstable();
+    // Two hits with one id (one rule on one item path) are one finding: the first is kept.
+    keys.dedup_by(|later, earlier| (*later >> 32) as u64 == (*earlier >> 32) as u64);
+    let decode = |key: u128| {
+        let severity = Severity::ALL
+            .into_iter()
+            .find(|s| Severity::Critical as u128 - *s as u128 == key >> 96)
+            .expect("a severity was encoded");
+        let rule = rule_of_rank[(key >> 64) as u32 as usize];
+        (severity, rule, key as u32 as usize)
     };
-    let mut hits = hits;
-    hits.par_sort_unstable_by_key(key);
-    // Two hits with one id (one rule on one item) are one finding.
-    hits.dedup_by(|later, earlier| {
-        rule_rank[later.rule as usize] == rule_rank[earlier.rule as usize]
-            && path_rank[item_index(later.item)] == path_rank[item_index(earlier.item)]
-    });
     let item_span = |k: usize| {
         if k < elements {
             model.elements[k].span
@@ -378,8 +396,8 @@ pub fn from_hits(
     // The line and column of each item with findings, looked up once for all its findings
     // (an element has several), on both cores.
     let mut found = vec![false; items];
-    for hit in &hits {
-        found[item_index(hit.item)] = true;
+    for key in &keys {
+        found[decode(*key).2] = true;
     }
     let lines: Vec<(u32, u32)> = found
         .into_par_iter()
@@ -393,14 +411,21 @@ pub fn from_hits(
             (line as u32, column as u32)
         })
         .collect();
-    hits.into_par_iter()
-        .map(|hit| {
-            let k = item_index(hit.item);
+    let item_of = |k: usize| {
+        if k < elements {
+            Item::Element(ElementId(k as u32))
+        } else {
+            Item::Flow(k - elements)
+        }
+    };
+    keys.into_par_iter()
+        .map(|key| {
+            let (severity, rule, k) = decode(key);
             let span = item_span(k);
             let (line, column) = lines[k];
             Finding {
-                rule: Arc::clone(&facts[hit.rule as usize]),
-                severity: hit.severity,
+                rule: Arc::clone(&facts[rule as usize]),
+                severity,
                 status: Status::Active,
                 element: Arc::clone(item_path(k)),
                 location: Location {
@@ -409,9 +434,9 @@ pub fn from_hits(
                     column,
                 },
                 deployed: None,
-                text: Text::Rule(hit.rule),
+                text: Text::Rule(rule),
                 note: None,
-                item: hit.item,
+                item: item_of(k),
                 span,
             }
         })

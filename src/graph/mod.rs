@@ -56,6 +56,12 @@ pub struct Facts {
     pub exposure_paths: Vec<Vec<ElementId>>,
     /// Whether each element checks who calls it (an authorizer, required sign-in…).
     pub authenticates: Vec<bool>,
+    /// Each data item's classification level.
+    pub levels: Vec<i64>,
+    /// The data every flow carries (its `data` attribute), one list for all flows: flow `f`'s
+    /// items are `flow_data_ids[flow_data_starts[f]..flow_data_starts[f + 1]]`.
+    flow_data_ids: Vec<DataId>,
+    flow_data_starts: Vec<u32>,
 }
 
 impl Deref for Graph<'_> {
@@ -115,14 +121,23 @@ impl<'m> Graph<'m> {
         self.graph.edges_directed(node(element), direction)
     }
 
-    /// The data a flow carries, read from its attribute where it is (nothing is collected).
+    /// The data a flow carries, in the order its attribute lists them.
     pub fn flow_data(&self, flow: FlowIndex) -> impl Iterator<Item = DataId> + '_ {
-        flow_data(&self.model.flows[flow])
+        self.flow_data_slice(flow).iter().copied()
+    }
+
+    /// The data a flow carries, as a slice of one list held for all flows.
+    pub fn flow_data_slice(&self, flow: FlowIndex) -> &[DataId] {
+        let (start, end) = (
+            self.flow_data_starts[flow] as usize,
+            self.flow_data_starts[flow + 1] as usize,
+        );
+        &self.flow_data_ids[start..end]
     }
 
     /// The highest classification level among `data`, if any.
     pub fn highest_level(&self, data: impl IntoIterator<Item = DataId>) -> Option<i64> {
-        data.into_iter().map(|d| level(self.model, d)).max()
+        data.into_iter().map(|d| self.levels[d.index()]).max()
     }
 
     /// For every element, whether a path of one or more flows leads from it to an element for
@@ -205,7 +220,11 @@ impl Facts {
                 (leaves, enters)
             })
             .collect();
+        let (flow_data_ids, flow_data_starts) = all_flow_data(model);
         let data = element_data(model, &graph);
+        let levels = (0..model.data.len())
+            .map(|d| level(model, DataId(d as u32)))
+            .collect();
         let authenticates = model
             .elements
             .iter()
@@ -220,8 +239,24 @@ impl Facts {
             exposure,
             exposure_paths,
             authenticates,
+            levels,
+            flow_data_ids,
+            flow_data_starts,
         }
     }
+}
+
+/// The data of every flow in one list, and where each flow's items start in it (with the end
+/// of the last flow's at the end).
+fn all_flow_data(model: &Model) -> (Vec<DataId>, Vec<u32>) {
+    let mut ids = Vec::with_capacity(model.flows.len());
+    let mut starts = Vec::with_capacity(model.flows.len() + 1);
+    starts.push(0);
+    for flow in &model.flows {
+        ids.extend(flow_data(flow));
+        starts.push(ids.len() as u32);
+    }
+    (ids, starts)
 }
 
 /// Every boundary's chain (itself, then its ancestors), computed parent-first.

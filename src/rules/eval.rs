@@ -111,6 +111,18 @@ impl<'a> Iterator for Links<'a> {
     }
 }
 
+/// The items of `field` of a flow, when it is one of the lists [`Links`] reads (its data, the
+/// boundaries it leaves or enters).
+#[inline]
+fn flow_links<'a>(graph: &'a Graph<'a>, f: FlowIndex, field: Field) -> Option<Links<'a>> {
+    Some(match field {
+        Field::Data => Links::Data(graph.flow_data_slice(f).iter()),
+        Field::Leaves => Links::Boundaries(graph.crossings[f].0.iter()),
+        Field::Enters => Links::Boundaries(graph.crossings[f].1.iter()),
+        _ => return None,
+    })
+}
+
 /// The items of `field` of element `e`, when it is one of the lists [`Links`] reads.
 #[inline]
 fn links<'a>(graph: &'a Graph<'a>, e: ElementId, field: Field) -> Option<Links<'a>> {
@@ -245,13 +257,17 @@ impl<'a> Evaluator<'a, '_> {
                 value
             }
             Expr::Quantifier(quantifier, list, slot, body) => {
-                // An element's flows, ends, boundaries and data are walked where the graph
-                // holds them, without building the list first.
+                // An element's flows, ends, boundaries and data, and a flow's data and
+                // crossings, are walked where the graph holds them, without building the list
+                // first.
                 if let Expr::Field(base, field) = &**list {
                     let base = self.eval(base);
-                    if let Value::Element(e) = base
-                        && let Some(items) = links(self.graph, e, *field)
-                    {
+                    let items = match base {
+                        Value::Element(e) => links(self.graph, e, *field),
+                        Value::Flow(f) => flow_links(self.graph, f, *field),
+                        _ => None,
+                    };
+                    if let Some(items) = items {
                         return self.quantify(*quantifier, items, *slot, body);
                     }
                     let items = self.field(&base, *field);
@@ -385,7 +401,7 @@ impl<'a> Evaluator<'a, '_> {
                 match field {
                     Field::Name => Value::Str(Cow::Borrowed(&data.name)),
                     Field::Classification => Value::Classification(data.classification),
-                    Field::Level => Value::Int(crate::graph::level(model, *d)),
+                    Field::Level => Value::Int(graph.levels[d.index()]),
                     _ => Value::Absent,
                 }
             }
