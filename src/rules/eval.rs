@@ -228,6 +228,9 @@ impl<'a> Evaluator<'a, '_> {
         }
     }
 
+    /// The value of `expr`. The common cases (literals, variables, fields and attributes)
+    /// are decided here; quantifiers and methods, which need more room, in functions of their
+    /// own, so that the recursion through the common cases stays cheap.
     pub fn eval(&mut self, expr: &'a Expr) -> Value<'a> {
         match expr {
             Expr::Bool(b) => Value::Bool(*b),
@@ -236,48 +239,78 @@ impl<'a> Evaluator<'a, '_> {
             Expr::Sym(s) => Value::Sym(Cow::Borrowed(s)),
             Expr::Kind(k) => Value::Kind(*k),
             Expr::Element(e) => Value::Element(*e),
-            Expr::Var(slot) => self.env.get(*slot).cloned().unwrap_or(Value::Absent),
+            Expr::Var(slot) => self.var(*slot),
             Expr::Not(_) | Expr::Binary(..) => Value::Bool(self.holds(expr)),
             Expr::Field(base, field) => {
-                let base = self.eval(base);
+                let base = self.operand(base);
                 let value = self.field(&base, *field);
                 discard(base);
                 value
             }
             Expr::Attr(base, name) => {
-                let base = self.eval(base);
+                let base = self.operand(base);
                 let value = attribute(self.graph.model, &base, name);
                 discard(base);
                 value
             }
-            Expr::Method(base, method) => {
-                let base = self.eval(base);
-                let value = self.method(&base, method);
-                discard(base);
-                value
-            }
+            Expr::Method(base, method) => self.eval_method(base, method),
             Expr::Quantifier(quantifier, list, slot, body) => {
-                // An element's flows, ends, boundaries and data, and a flow's data and
-                // crossings, are walked where the graph holds them, without building the list
-                // first.
-                if let Expr::Field(base, field) = &**list {
-                    let base = self.eval(base);
-                    let items = match base {
-                        Value::Element(e) => links(self.graph, e, *field),
-                        Value::Flow(f) => flow_links(self.graph, f, *field),
-                        _ => None,
-                    };
-                    if let Some(items) = items {
-                        return self.quantify(*quantifier, items, *slot, body);
-                    }
-                    let items = self.field(&base, *field);
-                    discard(base);
-                    return self.quantify_list(*quantifier, items, *slot, body);
-                }
-                let items = self.eval(list);
-                self.quantify_list(*quantifier, items, *slot, body)
+                self.eval_quantifier(*quantifier, list, *slot, body)
             }
         }
+    }
+
+    /// The value of variable `slot`.
+    #[inline(always)]
+    fn var(&self, slot: usize) -> Value<'a> {
+        self.env.get(slot).cloned().unwrap_or(Value::Absent)
+    }
+
+    /// The value of the base of a field or attribute: most are a variable, read without a
+    /// call.
+    #[inline(always)]
+    fn operand(&mut self, expr: &'a Expr) -> Value<'a> {
+        match expr {
+            Expr::Var(slot) => self.var(*slot),
+            other => self.eval(other),
+        }
+    }
+
+    #[inline(never)]
+    fn eval_method(&mut self, base: &'a Expr, method: &'a Method) -> Value<'a> {
+        let base = self.operand(base);
+        let value = self.method(&base, method);
+        discard(base);
+        value
+    }
+
+    /// `list.any(…)` and the other quantifiers. An element's flows, ends, boundaries and data,
+    /// and a flow's data and crossings, are walked where the graph holds them, without
+    /// building the list first.
+    #[inline(never)]
+    fn eval_quantifier(
+        &mut self,
+        quantifier: Quantifier,
+        list: &'a Expr,
+        slot: usize,
+        body: &'a Expr,
+    ) -> Value<'a> {
+        if let Expr::Field(base, field) = list {
+            let base = self.operand(base);
+            let items = match base {
+                Value::Element(e) => links(self.graph, e, *field),
+                Value::Flow(f) => flow_links(self.graph, f, *field),
+                _ => None,
+            };
+            if let Some(items) = items {
+                return self.quantify(quantifier, items, slot, body);
+            }
+            let items = self.field(&base, *field);
+            discard(base);
+            return self.quantify_list(quantifier, items, slot, body);
+        }
+        let items = self.eval(list);
+        self.quantify_list(quantifier, items, slot, body)
     }
 
     /// A quantifier over a list value; anything else is an empty list.
