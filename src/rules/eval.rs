@@ -260,6 +260,16 @@ impl<'a> Evaluator<'a, '_> {
         }
     }
 
+    /// Makes `subject` the value of the rule's variable (slot 0). The other slots keep what
+    /// they held: a quantifier sets its slot before its body reads it.
+    #[inline]
+    pub fn bind_subject(&mut self, subject: Value<'a>) {
+        match self.env.first_mut() {
+            Some(slot) => discard(std::mem::replace(slot, subject)),
+            None => self.env.push(subject),
+        }
+    }
+
     /// The value of variable `slot`.
     #[inline(always)]
     fn var(&self, slot: usize) -> Value<'a> {

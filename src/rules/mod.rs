@@ -396,8 +396,7 @@ fn run<'a>(
     let Some(subject) = subject_value(item) else {
         return;
     };
-    evaluator.env.clear();
-    evaluator.env.push(subject);
+    evaluator.bind_subject(subject);
     if !evaluator.holds(condition) {
         return;
     }
