@@ -368,8 +368,7 @@ pub fn from_hits(
         .into_par_iter()
         .map(|hit| {
             let k = item_index(hit.item);
-            let severity = Severity::Critical as u128 - hit.severity as u128;
-            severity << 96
+            (hit.severity.position() as u128) << 96
                 | u128::from(rule_rank[hit.rule as usize]) << 64
                 | u128::from(path_rank[k]) << 32
                 | k as u128
@@ -378,13 +377,11 @@ pub fn from_hits(
     keys.par_sort_unstable();
     // Two hits with one id (one rule on one item path) are one finding: the first is kept.
     keys.dedup_by(|later, earlier| (*later >> 32) as u64 == (*earlier >> 32) as u64);
+    let item_of_key = |key: u128| key as u32 as usize;
     let decode = |key: u128| {
-        let severity = Severity::ALL
-            .into_iter()
-            .find(|s| Severity::Critical as u128 - *s as u128 == key >> 96)
-            .expect("a severity was encoded");
+        let severity = Severity::ALL[(key >> 96) as usize];
         let rule = rule_of_rank[(key >> 64) as u32 as usize];
-        (severity, rule, key as u32 as usize)
+        (severity, rule, item_of_key(key))
     };
     let item_span = |k: usize| {
         if k < elements {
@@ -397,7 +394,7 @@ pub fn from_hits(
     // (an element has several), on both cores.
     let mut found = vec![false; items];
     for key in &keys {
-        found[decode(*key).2] = true;
+        found[item_of_key(*key)] = true;
     }
     let lines: Vec<(u32, u32)> = found
         .into_par_iter()

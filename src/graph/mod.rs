@@ -128,11 +128,7 @@ impl<'m> Graph<'m> {
 
     /// The data a flow carries, as a slice of one list held for all flows.
     pub fn flow_data_slice(&self, flow: FlowIndex) -> &[DataId] {
-        let (start, end) = (
-            self.flow_data_starts[flow] as usize,
-            self.flow_data_starts[flow + 1] as usize,
-        );
-        &self.flow_data_ids[start..end]
+        data_of(&self.flow_data_ids, &self.flow_data_starts, flow)
     }
 
     /// The highest classification level among `data`, if any.
@@ -221,7 +217,9 @@ impl Facts {
             })
             .collect();
         let (flow_data_ids, flow_data_starts) = all_flow_data(model);
-        let data = element_data(model, &graph);
+        let data = element_data(model, &graph, |f| {
+            data_of(&flow_data_ids, &flow_data_starts, f)
+        });
         let levels = (0..model.data.len())
             .map(|d| level(model, DataId(d as u32)))
             .collect();
@@ -259,6 +257,11 @@ fn all_flow_data(model: &Model) -> (Vec<DataId>, Vec<u32>) {
     (ids, starts)
 }
 
+/// Flow `flow`'s items in the list [`all_flow_data`] makes.
+fn data_of<'d>(ids: &'d [DataId], starts: &[u32], flow: FlowIndex) -> &'d [DataId] {
+    &ids[starts[flow] as usize..starts[flow + 1] as usize]
+}
+
 /// Every boundary's chain (itself, then its ancestors), computed parent-first.
 fn boundary_chains(model: &Model) -> Vec<Vec<BoundaryId>> {
     let mut chains: Vec<Option<Vec<BoundaryId>>> = vec![None; model.boundaries.len()];
@@ -287,11 +290,16 @@ fn boundary_chains(model: &Model) -> Vec<Vec<BoundaryId>> {
     chains.into_iter().map(Option::unwrap_or_default).collect()
 }
 
-fn element_data(model: &Model, graph: &DiGraph<ElementId, FlowIndex>) -> Vec<Vec<DataId>> {
+/// The data flowing into or out of each element; `flow_data` gives each flow's.
+fn element_data<'d>(
+    model: &Model,
+    graph: &DiGraph<ElementId, FlowIndex>,
+    flow_data: impl Fn(FlowIndex) -> &'d [DataId],
+) -> Vec<Vec<DataId>> {
     let mut sets: Vec<BTreeSet<DataId>> = vec![BTreeSet::new(); model.elements.len()];
     for edge in graph.edge_references() {
         let flow = &model.flows[*edge.weight()];
-        for d in flow_data(flow) {
+        for &d in flow_data(*edge.weight()) {
             sets[flow.source.index()].insert(d);
             sets[flow.target.index()].insert(d);
         }

@@ -286,6 +286,7 @@ impl<'a> Evaluator<'a, '_> {
         }
     }
 
+    /// `base.method(…)`.
     #[inline(never)]
     fn eval_method(&mut self, base: &'a Expr, method: &'a Method) -> Value<'a> {
         let base = self.operand(base);
@@ -405,6 +406,9 @@ impl<'a> Evaluator<'a, '_> {
                 }
             }
             (Value::Flow(f), field) => {
+                if let Some(items) = flow_links(graph, *f, field) {
+                    return list(items.collect());
+                }
                 let flow = &model.flows[*f];
                 match field {
                     Field::Name => Value::Str(Cow::Owned(flow_name(model, *f))),
@@ -414,7 +418,6 @@ impl<'a> Evaluator<'a, '_> {
                         .map_or(Value::Absent, |l| Value::Str(Cow::Borrowed(l))),
                     Field::Source => Value::Element(flow.source),
                     Field::Target => Value::Element(flow.target),
-                    Field::Data => list(graph.flow_data(*f).map(Value::Data).collect()),
                     Field::Level => graph
                         .highest_level(graph.flow_data(*f))
                         .map_or(Value::Int(-1), Value::Int),
@@ -422,20 +425,6 @@ impl<'a> Evaluator<'a, '_> {
                         let (leaves, enters) = &graph.crossings[*f];
                         Value::Bool(!leaves.is_empty() || !enters.is_empty())
                     }
-                    Field::Leaves => list(
-                        graph.crossings[*f]
-                            .0
-                            .iter()
-                            .map(|b| Value::Boundary(*b))
-                            .collect(),
-                    ),
-                    Field::Enters => list(
-                        graph.crossings[*f]
-                            .1
-                            .iter()
-                            .map(|b| Value::Boundary(*b))
-                            .collect(),
-                    ),
                     _ => Value::Absent,
                 }
             }
