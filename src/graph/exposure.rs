@@ -4,7 +4,7 @@
 //! inside an `internet` boundary: each element is visited at most twice, so the search is linear
 //! in the number of flows.
 
-use super::{Exposure, FlowIndex, node};
+use super::{Exposure, FlowIndex, Lists, node};
 use crate::model::*;
 use petgraph::graph::DiGraph;
 use std::collections::VecDeque;
@@ -54,9 +54,9 @@ type State = (ElementId, bool);
 pub fn compute(
     model: &Model,
     graph: &DiGraph<ElementId, FlowIndex>,
-    chains: &[Vec<BoundaryId>],
+    chains: &Lists<BoundaryId>,
     authenticates: &[bool],
-) -> (Vec<Exposure>, Vec<Vec<ElementId>>) {
+) -> (Vec<Exposure>, Lists<ElementId>) {
     let n = model.elements.len();
     // seen[i][0]: reached without authentication; seen[i][1]: reached after authentication.
     let mut seen = vec![[false; 2]; n];
@@ -87,7 +87,7 @@ pub fn compute(
     }
     let exposure: Vec<Exposure> = seen
         .iter()
-        .zip(chains)
+        .zip(chains.iter())
         .map(|(reached, chain)| {
             let on_internet = chain
                 .iter()
@@ -104,24 +104,21 @@ pub fn compute(
             }
         })
         .collect();
-    let paths = exposure
-        .iter()
-        .enumerate()
-        .map(|(index, exposure)| {
-            let state = match exposure {
-                Exposure::Open => (ElementId(index as u32), false),
-                Exposure::Authenticated => (ElementId(index as u32), true),
-                Exposure::Internal => return Vec::new(),
-            };
-            let mut path = Vec::new();
-            let mut at = parent[index][state.1 as usize];
-            while let Some((element, authed)) = at {
-                path.push(element);
-                at = parent[element.index()][authed as usize];
-            }
-            path.reverse();
-            path
-        })
-        .collect();
+    let mut paths = Lists::with_capacity(n, n);
+    let mut path = Vec::new();
+    for (index, exposure) in exposure.iter().enumerate() {
+        path.clear();
+        let authed = match exposure {
+            Exposure::Open => Some(false),
+            Exposure::Authenticated => Some(true),
+            Exposure::Internal => None,
+        };
+        let mut at = authed.and_then(|authed| parent[index][authed as usize]);
+        while let Some((element, authed)) = at {
+            path.push(element);
+            at = parent[element.index()][authed as usize];
+        }
+        paths.push(path.iter().rev().copied());
+    }
     (exposure, paths)
 }

@@ -8,11 +8,13 @@
 //!   such path passes something that authenticates the caller.
 
 mod exposure;
+mod lists;
+
+pub use lists::Lists;
 
 use crate::model::*;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 use std::ops::Deref;
 
 /// The index of a flow in [`Model::flows`].
@@ -45,23 +47,23 @@ pub struct Graph<'m> {
 pub struct Facts {
     pub graph: DiGraph<ElementId, FlowIndex>,
     /// Each element's boundaries, innermost first.
-    pub chains: Vec<Vec<BoundaryId>>,
-    /// Each flow's boundaries left (in the source's chain only) and entered (in the target's).
-    pub crossings: Vec<(Vec<BoundaryId>, Vec<BoundaryId>)>,
+    pub chains: Lists<BoundaryId>,
+    /// Each flow's boundaries left: in the source's chain only.
+    pub leaves: Lists<BoundaryId>,
+    /// Each flow's boundaries entered: in the target's chain only.
+    pub enters: Lists<BoundaryId>,
     /// The data that flows into or out of each element, in declaration order.
-    pub data: Vec<Vec<DataId>>,
+    pub data: Lists<DataId>,
     pub exposure: Vec<Exposure>,
     /// For each exposed element, the elements the internet reaches it through, starting on the
     /// internet side (one shortest path).
-    pub exposure_paths: Vec<Vec<ElementId>>,
+    pub exposure_paths: Lists<ElementId>,
     /// Whether each element checks who calls it (an authorizer, required sign-in…).
     pub authenticates: Vec<bool>,
     /// Each data item's classification level.
     pub levels: Vec<i64>,
-    /// The data every flow carries (its `data` attribute), one list for all flows: flow `f`'s
-    /// items are `flow_data_ids[flow_data_starts[f]..flow_data_starts[f + 1]]`.
-    flow_data_ids: Vec<DataId>,
-    flow_data_starts: Vec<u32>,
+    /// The data every flow carries (its `data` attribute).
+    flow_data: Lists<DataId>,
 }
 
 impl Deref for Graph<'_> {
@@ -128,7 +130,17 @@ impl<'m> Graph<'m> {
 
     /// The data a flow carries, as a slice of one list held for all flows.
     pub fn flow_data_slice(&self, flow: FlowIndex) -> &[DataId] {
-        data_of(&self.flow_data_ids, &self.flow_data_starts, flow)
+        &self.flow_data[flow]
+    }
+
+    /// The boundaries flow `flow` crosses: those it leaves, then those it enters.
+    pub fn crossed(&self, flow: FlowIndex) -> impl Iterator<Item = BoundaryId> + '_ {
+        self.leaves[flow].iter().chain(&self.enters[flow]).copied()
+    }
+
+    /// Whether flow `flow` leaves or enters a boundary.
+    pub fn crosses(&self, flow: FlowIndex) -> bool {
+        !self.leaves[flow].is_empty() || !self.enters[flow].is_empty()
     }
 
     /// The highest classification level among `data`, if any.
@@ -196,30 +208,20 @@ impl Facts {
         for (index, flow) in model.flows.iter().enumerate() {
             graph.add_edge(node(flow.source), node(flow.target), index);
         }
-        let boundary_chains = boundary_chains(model);
-        let chains: Vec<Vec<BoundaryId>> = model
-            .elements
-            .iter()
-            .map(|e| match e.boundary {
-                Some(b) => boundary_chains[b.index()].clone(),
-                None => Vec::new(),
-            })
-            .collect();
-        let crossings = model
-            .flows
-            .iter()
-            .map(|f| {
-                let from = &chains[f.source.index()];
-                let to = &chains[f.target.index()];
-                let leaves = from.iter().filter(|b| !to.contains(b)).copied().collect();
-                let enters = to.iter().filter(|b| !from.contains(b)).copied().collect();
-                (leaves, enters)
-            })
-            .collect();
-        let (flow_data_ids, flow_data_starts) = all_flow_data(model);
-        let data = element_data(model, &graph, |f| {
-            data_of(&flow_data_ids, &flow_data_starts, f)
-        });
+        let chains = element_chains(model);
+        let mut leaves = Lists::with_capacity(model.flows.len(), model.flows.len());
+        let mut enters = Lists::with_capacity(model.flows.len(), model.flows.len());
+        for f in &model.flows {
+            let from = &chains[f.source.index()];
+            let to = &chains[f.target.index()];
+            leaves.push(from.iter().filter(|b| !to.contains(b)).copied());
+            enters.push(to.iter().filter(|b| !from.contains(b)).copied());
+        }
+        let mut flow_data = Lists::with_capacity(model.flows.len(), model.flows.len());
+        for flow in &model.flows {
+            flow_data.push(self::flow_data(flow));
+        }
+        let data = element_data(&graph, &flow_data);
         let levels = (0..model.data.len())
             .map(|d| level(model, DataId(d as u32)))
             .collect();
@@ -232,34 +234,16 @@ impl Facts {
         Facts {
             graph,
             chains,
-            crossings,
+            leaves,
+            enters,
             data,
             exposure,
             exposure_paths,
             authenticates,
             levels,
-            flow_data_ids,
-            flow_data_starts,
+            flow_data,
         }
     }
-}
-
-/// The data of every flow in one list, and where each flow's items start in it (with the end
-/// of the last flow's at the end).
-fn all_flow_data(model: &Model) -> (Vec<DataId>, Vec<u32>) {
-    let mut ids = Vec::with_capacity(model.flows.len());
-    let mut starts = Vec::with_capacity(model.flows.len() + 1);
-    starts.push(0);
-    for flow in &model.flows {
-        ids.extend(flow_data(flow));
-        starts.push(ids.len() as u32);
-    }
-    (ids, starts)
-}
-
-/// Flow `flow`'s items in the list [`all_flow_data`] makes.
-fn data_of<'d>(ids: &'d [DataId], starts: &[u32], flow: FlowIndex) -> &'d [DataId] {
-    &ids[starts[flow] as usize..starts[flow + 1] as usize]
 }
 
 /// Every boundary's chain (itself, then its ancestors), computed parent-first.
@@ -290,21 +274,37 @@ fn boundary_chains(model: &Model) -> Vec<Vec<BoundaryId>> {
     chains.into_iter().map(Option::unwrap_or_default).collect()
 }
 
-/// The data flowing into or out of each element; `flow_data` gives each flow's.
-fn element_data<'d>(
-    model: &Model,
-    graph: &DiGraph<ElementId, FlowIndex>,
-    flow_data: impl Fn(FlowIndex) -> &'d [DataId],
-) -> Vec<Vec<DataId>> {
-    let mut sets: Vec<BTreeSet<DataId>> = vec![BTreeSet::new(); model.elements.len()];
-    for edge in graph.edge_references() {
-        let flow = &model.flows[*edge.weight()];
-        for &d in flow_data(*edge.weight()) {
-            sets[flow.source.index()].insert(d);
-            sets[flow.target.index()].insert(d);
+/// Each element's chain of boundaries: its boundary's chain, or none.
+fn element_chains(model: &Model) -> Lists<BoundaryId> {
+    let boundary_chains = boundary_chains(model);
+    let mut chains = Lists::with_capacity(model.elements.len(), 2 * model.elements.len());
+    for element in &model.elements {
+        match element.boundary {
+            Some(b) => chains.push(boundary_chains[b.index()].iter().copied()),
+            None => chains.push([]),
         }
     }
-    sets.into_iter().map(|s| s.into_iter().collect()).collect()
+    chains
+}
+
+/// The data flowing into or out of each element, each item once, in declaration order;
+/// `flow_data` holds each flow's.
+fn element_data(graph: &DiGraph<ElementId, FlowIndex>, flow_data: &Lists<DataId>) -> Lists<DataId> {
+    let elements = graph.node_count();
+    let mut lists = Lists::with_capacity(elements, elements);
+    let mut found = Vec::new();
+    for index in 0..elements {
+        found.clear();
+        for direction in [petgraph::Direction::Outgoing, petgraph::Direction::Incoming] {
+            for edge in graph.edges_directed(NodeIndex::new(index), direction) {
+                found.extend_from_slice(&flow_data[*edge.weight()]);
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        lists.push(found.iter().copied());
+    }
+    lists
 }
 
 #[cfg(test)]

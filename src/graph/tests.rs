@@ -69,8 +69,11 @@ fn boundary_chains_and_crossings() {
         .iter()
         .position(|f| f.source == id(&model, "closed_fn"))
         .unwrap();
-    assert_eq!(names(&graph.crossings[flow].0), ["app"]);
-    assert!(graph.crossings[flow].1.is_empty());
+    assert_eq!(names(&graph.leaves[flow]), ["app"]);
+    assert!(graph.enters[flow].is_empty());
+    assert!(graph.crosses(flow));
+    let crossed: Vec<BoundaryId> = graph.crossed(flow).collect();
+    assert_eq!(names(&crossed), ["app"]);
 }
 
 #[test]

@@ -226,8 +226,7 @@ impl<'c> ReportView<'c> {
                 via: f.attrs.word("via"),
                 ops: f.attrs.words("ops"),
                 authn: f.attrs.word("authn"),
-                crosses_boundary: !graph.crossings[i].0.is_empty()
-                    || !graph.crossings[i].1.is_empty(),
+                crosses_boundary: graph.crosses(i),
                 location: Location::of(sources, f.span),
             })
             .collect();

@@ -117,8 +117,8 @@ impl<'a> Iterator for Links<'a> {
 fn flow_links<'a>(graph: &'a Graph<'a>, f: FlowIndex, field: Field) -> Option<Links<'a>> {
     Some(match field {
         Field::Data => Links::Data(graph.flow_data_slice(f).iter()),
-        Field::Leaves => Links::Boundaries(graph.crossings[f].0.iter()),
-        Field::Enters => Links::Boundaries(graph.crossings[f].1.iter()),
+        Field::Leaves => Links::Boundaries(graph.leaves[f].iter()),
+        Field::Enters => Links::Boundaries(graph.enters[f].iter()),
         _ => return None,
     })
 }
@@ -421,10 +421,7 @@ impl<'a> Evaluator<'a, '_> {
                     Field::Level => graph
                         .highest_level(graph.flow_data(*f))
                         .map_or(Value::Int(-1), Value::Int),
-                    Field::Crosses => {
-                        let (leaves, enters) = &graph.crossings[*f];
-                        Value::Bool(!leaves.is_empty() || !enters.is_empty())
-                    }
+                    Field::Crosses => Value::Bool(graph.crosses(*f)),
                     _ => Value::Absent,
                 }
             }
@@ -484,13 +481,9 @@ impl<'a> Evaluator<'a, '_> {
                 .any(|b| boundary_matches(model, *b, *target)),
             (Value::Element(e), Method::Is(target)) => element_matches(model, *e, *target),
             (Value::Element(e), Method::Reaches(target)) => self.reach.reaches(graph, *e, *target),
-            (Value::Flow(f), Method::CrossesTarget(target)) => {
-                let (leaves, enters) = &graph.crossings[*f];
-                leaves
-                    .iter()
-                    .chain(enters)
-                    .any(|b| boundary_matches(model, *b, *target))
-            }
+            (Value::Flow(f), Method::CrossesTarget(target)) => graph
+                .crossed(*f)
+                .any(|b| boundary_matches(model, b, *target)),
             (base, Method::Has(name)) => attribute(model, base, name) != Value::Absent,
             (Value::Kind(k), Method::Supports(capability, option)) => {
                 model.kind(*k).supports(capability, option.as_deref())

@@ -426,11 +426,9 @@ fn severity_of(rule: SeverityRule, graph: &Graph, item: Item) -> Severity {
             Item::Resource => Exposure::Internal,
             Item::Flow(f) => {
                 let flow = &graph.model.flows[f];
-                let crosses_internet = graph.crossings[f]
-                    .0
-                    .iter()
-                    .chain(&graph.crossings[f].1)
-                    .any(|b| graph.model.kind(graph.model.boundary(*b).kind).name == "internet");
+                let crosses_internet = graph
+                    .crossed(f)
+                    .any(|b| graph.model.kind(graph.model.boundary(b).kind).name == "internet");
                 if crosses_internet {
                     Exposure::Open
                 } else {
