@@ -57,26 +57,6 @@ impl<T> Lists<T> {
     }
 }
 
-impl<T: Clone> Lists<T> {
-    /// Appends a copy of list `i` as a new list.
-    pub fn push_copy_of(&mut self, i: usize) {
-        let (start, end) = (self.starts[i] as usize, self.starts[i + 1] as usize);
-        self.items.extend_from_within(start..end);
-        let end = u32::try_from(self.items.len()).expect("fewer than 2^32 items in all");
-        self.starts.push(end);
-    }
-}
-
-impl<T> FromIterator<Vec<T>> for Lists<T> {
-    fn from_iter<I: IntoIterator<Item = Vec<T>>>(lists: I) -> Lists<T> {
-        let mut all = Lists::default();
-        for list in lists {
-            all.push(list);
-        }
-        all
-    }
-}
-
 /// List `i`, as a slice.
 impl<T> Index<usize> for Lists<T> {
     type Output = [T];
@@ -96,7 +76,7 @@ mod tests {
         lists.push([1, 2]);
         lists.push([]);
         lists.push([3]);
-        lists.push_copy_of(0);
+        lists.push(lists[0].to_vec());
         assert_eq!(lists.len(), 4);
         assert_eq!(&lists[0], [1, 2]);
         assert!(lists[1].is_empty());
@@ -104,12 +84,12 @@ mod tests {
         assert_eq!(&lists[3], [1, 2]);
         let all: Vec<&[i32]> = lists.iter().collect();
         assert_eq!(all, [&[1, 2][..], &[], &[3], &[1, 2]]);
-        let collected: Lists<i32> = vec![vec![7], vec![], vec![8, 9]].into_iter().collect();
-        assert_eq!(
-            collected.iter().map(<[i32]>::len).collect::<Vec<_>>(),
-            [1, 0, 2]
-        );
-        assert_eq!(&collected[2], [8, 9]);
+        let mut more = Lists::default();
+        for list in [vec![7], vec![], vec![8, 9]] {
+            more.push(list);
+        }
+        assert_eq!(more.iter().map(<[i32]>::len).collect::<Vec<_>>(), [1, 0, 2]);
+        assert_eq!(&more[2], [8, 9]);
     }
 
     #[test]

@@ -209,17 +209,16 @@ impl Facts {
             graph.add_edge(node(flow.source), node(flow.target), index);
         }
         let chains = element_chains(model);
-        let mut leaves = Lists::with_capacity(model.flows.len(), model.flows.len());
-        let mut enters = Lists::with_capacity(model.flows.len(), model.flows.len());
+        let flows = model.flows.len();
+        let mut leaves = Lists::with_capacity(flows, flows);
+        let mut enters = Lists::with_capacity(flows, flows);
+        let mut flow_data = Lists::with_capacity(flows, flows);
         for f in &model.flows {
             let from = &chains[f.source.index()];
             let to = &chains[f.target.index()];
             leaves.push(from.iter().filter(|b| !to.contains(b)).copied());
             enters.push(to.iter().filter(|b| !from.contains(b)).copied());
-        }
-        let mut flow_data = Lists::with_capacity(model.flows.len(), model.flows.len());
-        for flow in &model.flows {
-            flow_data.push(self::flow_data(flow));
+            flow_data.push(self::flow_data(f));
         }
         let data = element_data(&graph, &flow_data);
         let levels = (0..model.data.len())
@@ -296,7 +295,7 @@ fn element_data(graph: &DiGraph<ElementId, FlowIndex>, flow_data: &Lists<DataId>
     for index in 0..elements {
         found.clear();
         for direction in [petgraph::Direction::Outgoing, petgraph::Direction::Incoming] {
-            for edge in graph.edges_directed(NodeIndex::new(index), direction) {
+            for edge in graph.edges_directed(node(ElementId(index as u32)), direction) {
                 found.extend_from_slice(&flow_data[*edge.weight()]);
             }
         }
