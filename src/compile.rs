@@ -67,7 +67,7 @@ impl Compilation {
 pub fn compile(root: LoadedFile, loader: &mut dyn Loader, options: Options) -> Compilation {
     let mut unit = load::load(root, loader);
     let (model, mut diagnostics) = resolve::resolve(
-        &unit,
+        &mut unit,
         ResolveOptions {
             today: options.today,
         },

@@ -3,14 +3,16 @@
 use super::values::{self, Schema, Typer};
 use super::{Entity, Resolver, files};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::load::Unit;
+use crate::load::{ParsedFile, Unit};
 use crate::model::*;
 use crate::span::Span;
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{self, Item, Member};
 use foldhash::{HashMap, HashMapExt};
 
-pub(super) fn resolve(r: &mut Resolver, unit: &Unit) {
+// The flows stay boxed as the trees hold them: moved out without a copy, freed a batch at a time.
+#[allow(clippy::vec_box)]
+pub(super) fn resolve(r: &mut Resolver, unit: &Unit, flows: Vec<Box<ast::FlowDecl>>) {
     for (file, _) in files(unit) {
         for item in &file.items {
             if let Item::Classification(decl) = item {
@@ -79,26 +81,65 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit) {
         let attrs = r.typing(|t| values::attributes(t, schema, &attributes, name));
         r.model.boundaries[id.index()].attrs = attrs;
     }
-    // Flows, top-level and nested, in order, resolved on every core (one schema for all).
-    let mut decls = Vec::new();
-    for (file, _) in files(unit) {
-        for item in &file.items {
+    // Flows, top-level and nested, in order, resolved on every core (one schema for all), a
+    // batch at a time, each batch's declarations freed once resolved.
+    let flow_schema = core_schema(r, "flow");
+    let flow_schema = flow_schema.as_ref();
+    let mut resolved = Vec::with_capacity(flows.len());
+    let mut flows = flows.into_iter();
+    loop {
+        let batch: Vec<Box<ast::FlowDecl>> = flows.by_ref().take(FLOW_BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
+        let (typed, found) =
+            values::type_on_every_core(r, &batch, |typer, decl| flow(typer, decl, flow_schema));
+        resolved.extend(typed.into_iter().flatten());
+        r.diagnostics.extend(found);
+    }
+    r.model.flows = resolved;
+}
+
+/// How many flow declarations are resolved (and their syntax freed) at a time.
+const FLOW_BATCH: usize = 1 << 16;
+
+/// Takes the flows, top-level and nested in boundaries, out of the files' syntax trees, in
+/// order: the files in load order, each file's flows as they appear.
+#[allow(clippy::vec_box)]
+pub(super) fn take_flows(files: &mut [ParsedFile]) -> Vec<Box<ast::FlowDecl>> {
+    let mut flows = Vec::new();
+    for file in files {
+        let items = std::mem::take(&mut file.ast.items);
+        file.ast.items.reserve(items.len());
+        for item in items {
             match item {
-                Item::Flow(decl) => decls.push(&**decl),
-                Item::Boundary(decl) => nested_flows(decl, &mut decls),
-                _ => {}
+                Item::Flow(decl) => flows.push(decl),
+                Item::Boundary(mut decl) => {
+                    take_nested_flows(&mut decl, &mut flows);
+                    file.ast.items.push(Item::Boundary(decl));
+                }
+                other => file.ast.items.push(other),
             }
         }
     }
-    let flow_schema = core_schema(r, "flow");
-    let flow_schema = flow_schema.as_ref();
-    let (flows, found) =
-        values::type_on_every_core(r, &decls, |typer, decl| flow(typer, decl, flow_schema));
-    // In place: the list of resolved flows reuses the memory of the list of results.
-    #[allow(clippy::filter_map_identity)]
-    let flows: Vec<Flow> = flows.into_iter().filter_map(|flow| flow).collect();
-    r.model.flows = flows;
-    r.diagnostics.extend(found);
+    flows
+}
+
+/// Takes the flows declared inside a boundary and the boundaries within it, in order.
+#[allow(clippy::vec_box)]
+fn take_nested_flows(decl: &mut ast::BoundaryDecl, flows: &mut Vec<Box<ast::FlowDecl>>) {
+    let members = std::mem::take(&mut decl.members);
+    decl.members.reserve(members.len());
+    for member in members {
+        match member {
+            Member::Flow(flow) => flows.push(flow),
+            Member::Boundary(mut inner) => {
+                take_nested_flows(&mut inner, flows);
+                decl.members.push(Member::Boundary(inner));
+            }
+            other => decl.members.push(other),
+        }
+    }
 }
 
 /// How many elements and boundaries (itself included) a boundary declares.
@@ -472,17 +513,6 @@ fn keyword_role(r: &mut Resolver, keyword: &ast::Ident) -> Option<RoleId> {
     None
 }
 
-/// The flows declared inside a boundary and the boundaries within it, in order.
-fn nested_flows<'a>(decl: &'a ast::BoundaryDecl, decls: &mut Vec<&'a ast::FlowDecl>) {
-    for member in &decl.members {
-        match member {
-            Member::Flow(flow_decl) => decls.push(flow_decl),
-            Member::Boundary(inner) => nested_flows(inner, decls),
-            _ => {}
-        }
-    }
-}
-
 fn endpoint(r: &mut Typer, name: &ast::Ident) -> Option<ElementId> {
     match r.names.get(name.name.as_str()).map(|(e, s)| (*e, *s)) {
         Some((Entity::Element(id), _)) => Some(id),
@@ -539,4 +569,52 @@ fn flow(r: &mut Typer, decl: &ast::FlowDecl, schema: Option<&Schema>) -> Option<
         attrs,
         span: Span::new(decl.span.file, decl.span.start as usize, last.end as usize),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::compile::{Options, compile};
+    use crate::load::{LoadedFile, NoFiles};
+
+    #[test]
+    fn flows_top_level_and_nested_keep_their_source_order() {
+        let text = r#"model "F" { owner "t" }
+actor a
+flow a -> b "first"
+boundary outer : zone {
+  service b
+  flow b -> c "second"
+  boundary inner : zone {
+    service c
+    flow c -> a "third"
+  }
+  flow b -> a "fourth"
+}
+flow a -> c "fifth"
+"#;
+        let root = LoadedFile {
+            key: "m.flow".into(),
+            name: "m.flow".into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let today = time::Date::from_calendar_date(2026, time::Month::June, 1).unwrap();
+        let compilation = compile(root, &mut NoFiles, Options::new(today));
+        assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
+        let labels: Vec<&str> = compilation
+            .model
+            .flows
+            .iter()
+            .map(|f| f.label.as_deref().unwrap_or(""))
+            .collect();
+        assert_eq!(labels, ["first", "second", "third", "fourth", "fifth"]);
+        // The boundaries are still resolved with their elements once their flows are taken.
+        let names: Vec<&str> = compilation
+            .model
+            .boundaries
+            .iter()
+            .map(|b| b.name.as_str())
+            .collect();
+        assert_eq!(names, ["outer", "inner"]);
+        assert_eq!(compilation.model.elements.len(), 3);
+    }
 }

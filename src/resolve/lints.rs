@@ -6,19 +6,17 @@ use crate::load::{Origin, Unit};
 use crate::model::*;
 use foldhash::{HashMap, HashMapExt};
 
-pub(super) fn check(r: &mut Resolver, unit: &Unit) {
-    missing_header(r, unit);
+/// `root_has_items`: whether the root file declares anything (told, since its flows are no
+/// longer in its syntax tree).
+pub(super) fn check(r: &mut Resolver, unit: &Unit, root_has_items: bool) {
+    missing_header(r, unit, root_has_items);
     flows(r);
     unused_data(r, unit);
     unused_classifications(r, unit);
     empty_boundaries(r);
 }
 
-fn missing_header(r: &mut Resolver, unit: &Unit) {
-    let root_has_items = unit
-        .files
-        .iter()
-        .any(|f| f.origin == Origin::Root && !f.ast.items.is_empty());
+fn missing_header(r: &mut Resolver, unit: &Unit, root_has_items: bool) {
     if r.model.header.is_none() && root_has_items {
         let span = crate::span::Span::point(unit.root, 0);
         r.report(

@@ -42,8 +42,10 @@ pub fn universal_attributes() -> impl Iterator<Item = &'static str> {
     values::UNIVERSAL.iter().map(|(name, _)| *name)
 }
 
-/// Resolves a loaded model.
-pub fn resolve(unit: &Unit, options: ResolveOptions) -> (Model, Vec<Diagnostic>) {
+/// Resolves a loaded model. The flows' declarations are taken out of the syntax trees and
+/// freed as they are resolved: in a large model they are most of the trees, and nothing reads
+/// them afterwards (the trees' other declarations stay).
+pub fn resolve(unit: &mut Unit, options: ResolveOptions) -> (Model, Vec<Diagnostic>) {
     let mut resolver = Resolver {
         model: Model::default(),
         diagnostics: Vec::new(),
@@ -55,12 +57,17 @@ pub fn resolve(unit: &Unit, options: ResolveOptions) -> (Model, Vec<Diagnostic>)
         options,
     };
     schema::resolve(&mut resolver, unit);
-    declarations::resolve(&mut resolver, unit);
+    let root_has_items = unit
+        .files
+        .iter()
+        .any(|f| f.origin == Origin::Root && !f.ast.items.is_empty());
+    let flows = declarations::take_flows(&mut unit.files);
+    declarations::resolve(&mut resolver, unit, flows);
     rules::resolve(&mut resolver, unit);
     let has_errors = resolver.diagnostics.iter().any(Diagnostic::is_error)
         || unit.diagnostics.iter().any(Diagnostic::is_error);
     if !has_errors {
-        lints::check(&mut resolver, unit);
+        lints::check(&mut resolver, unit, root_has_items);
     }
     (resolver.model, resolver.diagnostics)
 }
