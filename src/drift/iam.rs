@@ -3,6 +3,7 @@
 //! model says least privilege, and write permissions where the model's flows only read.
 
 use super::{Binding, Drift, Subject};
+use crate::graph::FlowIndex;
 use crate::model::*;
 use crate::span::FileId;
 use crate::template::deployment::Deployment;
@@ -141,7 +142,7 @@ pub fn compare(
         if !backed {
             out.push(Drift {
                 check: "DRF-021",
-                subject: Subject::Flow(index),
+                subject: Subject::Flow(index as FlowIndex),
                 at: None,
                 message: format!(
                     "the model has a flow from {} to {} but no grant, event source or integration between `{source_id}` and `{target_id}` makes it possible",

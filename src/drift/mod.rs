@@ -151,9 +151,9 @@ fn to_findings(
                 model.element(principal).span,
             ),
             Subject::Flow(f) => (
-                Arc::clone(&flow_paths[f]),
+                Arc::clone(&flow_paths[f as usize]),
                 Item::Flow(f),
-                model.flows[f].span,
+                model.flows[f as usize].span,
             ),
             Subject::Resource(d, r) => {
                 let (file_id, deployment) = &deployments[d];

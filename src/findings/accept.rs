@@ -76,7 +76,10 @@ fn covers(graph: &Graph, target: AcceptTarget, item: Item) -> bool {
     let model = graph.model;
     let (first, second) = match item {
         Item::Element(e) => (Some(e), None),
-        Item::Flow(f) => (Some(model.flows[f].source), Some(model.flows[f].target)),
+        Item::Flow(f) => (
+            Some(model.flows[f as usize].source),
+            Some(model.flows[f as usize].target),
+        ),
         Item::Resource => (None, None),
     };
     let mut ends = first.into_iter().chain(second);

@@ -16,7 +16,7 @@ pub use render_text::{
 };
 pub use texts::{Shown, Texts, shown};
 
-use crate::graph::Graph;
+use crate::graph::{FlowIndex, Graph};
 use crate::model::*;
 use crate::rules::severity::Severity;
 use crate::rules::{CompiledRule, Hit, Item};
@@ -338,7 +338,7 @@ pub fn from_hits(
     let elements = model.elements.len();
     let item_index = |item: Item| match item {
         Item::Element(e) => e.index(),
-        Item::Flow(f) => elements + f,
+        Item::Flow(f) => elements + f as usize,
         Item::Resource => unreachable!("rules range over elements and flows"),
     };
     let item_path = |k: usize| {
@@ -412,7 +412,7 @@ pub fn from_hits(
         if k < elements {
             Item::Element(ElementId(k as u32))
         } else {
-            Item::Flow(k - elements)
+            Item::Flow((k - elements) as FlowIndex)
         }
     };
     keys.into_par_iter()

@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use std::ops::Deref;
 
 /// The index of a flow in [`Model::flows`].
-pub type FlowIndex = usize;
+pub type FlowIndex = u32;
 
 /// How an element can be reached from the internet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -130,17 +130,20 @@ impl<'m> Graph<'m> {
 
     /// The data a flow carries, as a slice of one list held for all flows.
     pub fn flow_data_slice(&self, flow: FlowIndex) -> &[DataId] {
-        &self.flow_data[flow]
+        &self.flow_data[flow as usize]
     }
 
     /// The boundaries flow `flow` crosses: those it leaves, then those it enters.
     pub fn crossed(&self, flow: FlowIndex) -> impl Iterator<Item = BoundaryId> + '_ {
-        self.leaves[flow].iter().chain(&self.enters[flow]).copied()
+        self.leaves[flow as usize]
+            .iter()
+            .chain(&self.enters[flow as usize])
+            .copied()
     }
 
     /// Whether flow `flow` leaves or enters a boundary.
     pub fn crosses(&self, flow: FlowIndex) -> bool {
-        !self.leaves[flow].is_empty() || !self.enters[flow].is_empty()
+        !self.leaves[flow as usize].is_empty() || !self.enters[flow as usize].is_empty()
     }
 
     /// The highest classification level among `data`, if any.
@@ -205,8 +208,9 @@ impl Facts {
         for index in 0..model.elements.len() {
             graph.add_node(ElementId(index as u32));
         }
+        // The source's size limit keeps the flows well below 2^32.
         for (index, flow) in model.flows.iter().enumerate() {
-            graph.add_edge(node(flow.source), node(flow.target), index);
+            graph.add_edge(node(flow.source), node(flow.target), index as FlowIndex);
         }
         let chains = element_chains(model);
         let flows = model.flows.len();
@@ -296,7 +300,7 @@ fn element_data(graph: &DiGraph<ElementId, FlowIndex>, flow_data: &Lists<DataId>
         found.clear();
         for direction in [petgraph::Direction::Outgoing, petgraph::Direction::Incoming] {
             for edge in graph.edges_directed(node(ElementId(index as u32)), direction) {
-                found.extend_from_slice(&flow_data[*edge.weight()]);
+                found.extend_from_slice(&flow_data[*edge.weight() as usize]);
             }
         }
         found.sort_unstable();

@@ -69,10 +69,11 @@ fn boundary_chains_and_crossings() {
         .iter()
         .position(|f| f.source == id(&model, "closed_fn"))
         .unwrap();
+    let index = flow as FlowIndex;
     assert_eq!(names(&graph.leaves[flow]), ["app"]);
     assert!(graph.enters[flow].is_empty());
-    assert!(graph.crosses(flow));
-    let crossed: Vec<BoundaryId> = graph.crossed(flow).collect();
+    assert!(graph.crosses(index));
+    let crossed: Vec<BoundaryId> = graph.crossed(index).collect();
     assert_eq!(names(&crossed), ["app"]);
 }
 

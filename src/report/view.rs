@@ -4,7 +4,7 @@
 
 use crate::Compilation;
 use crate::findings::{self, Finding, FindingId, Location, Status, Texts};
-use crate::graph::Graph;
+use crate::graph::{FlowIndex, Graph};
 use crate::model::*;
 use crate::rules::severity::Severity;
 use serde::Serialize;
@@ -221,12 +221,15 @@ impl<'c> ReportView<'c> {
                 source: &model.element(f.source).name,
                 target: &model.element(f.target).name,
                 label: f.label.as_deref(),
-                data: graph.flow_data(i).map(|d| data_name(&d)).collect(),
+                data: graph
+                    .flow_data(i as FlowIndex)
+                    .map(|d| data_name(&d))
+                    .collect(),
                 protocol: f.attrs.word("protocol"),
                 via: f.attrs.word("via"),
                 ops: f.attrs.words("ops"),
                 authn: f.attrs.word("authn"),
-                crosses_boundary: graph.crosses(i),
+                crosses_boundary: graph.crosses(i as FlowIndex),
                 location: Location::of(sources, f.span),
             })
             .collect();
@@ -254,7 +257,7 @@ impl<'c> ReportView<'c> {
         let mut reach: Vec<std::collections::BTreeMap<ElementId, Vec<usize>>> =
             vec![Default::default(); model.data.len()];
         for (fi, flow) in model.flows.iter().enumerate() {
-            for d in graph.flow_data(fi) {
+            for d in graph.flow_data(fi as FlowIndex) {
                 for end in [flow.source, flow.target] {
                     reach[d.index()].entry(end).or_default().push(fi);
                 }

@@ -345,7 +345,7 @@ fn evaluate_with(
                 } else {
                     let flow = &model.flows[index - elements];
                     for (r, condition) in &per_ends[&ends(flow)] {
-                        let item = Item::Flow(index - elements);
+                        let item = Item::Flow((index - elements) as FlowIndex);
                         run(&mut evaluator, rules, *r, condition, item, &mut hits);
                     }
                 }
@@ -425,7 +425,7 @@ fn severity_of(rule: SeverityRule, graph: &Graph, item: Item) -> Severity {
             Item::Element(e) => graph.exposure[e.index()],
             Item::Resource => Exposure::Internal,
             Item::Flow(f) => {
-                let flow = &graph.model.flows[f];
+                let flow = &graph.model.flows[f as usize];
                 let crosses_internet = graph
                     .crossed(f)
                     .any(|b| graph.model.kind(graph.model.boundary(b).kind).name == "internet");
