@@ -5,16 +5,19 @@ use threatflow::load::{LoadedFile, Loader};
 
 /// Reads a file, explaining failures in a sentence ("is a directory", "No such file…").
 pub fn read(path: &Path) -> Result<Vec<u8>, String> {
-    match std::fs::metadata(path) {
+    let size = match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => return Err("it is a directory, not a file".to_string()),
-        Ok(_) => {}
+        Ok(meta) => meta.len(),
         Err(error) => return Err(describe(&error)),
-    }
+    };
     // Read at most one byte more than any reader accepts, so that memory stays bounded even
     // for endless files (`/dev/zero`).
     let limit = threatflow::load::MAX_FILE_BYTES;
     let file = std::fs::File::open(path).map_err(|error| describe(&error))?;
-    let mut bytes = Vec::new();
+    // Room for the whole file up front (a file's size can be wrong, for pipes and files still
+    // being written: then the buffer grows as usual), not a buffer doubled up to a quarter
+    // larger than the file.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).map_or(limit, |n| n.min(limit)) + 1);
     std::io::Read::read_to_end(&mut std::io::Read::take(file, limit as u64 + 1), &mut bytes)
         .map_err(|error| describe(&error))?;
     if bytes.len() > limit {
