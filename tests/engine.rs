@@ -106,7 +106,7 @@ fn an_exact_acceptance_covers_one_finding() {
         .findings
         .iter()
         .find(|f| f.id().to_string() == "SVL-062@prod/orders")
-        .and_then(|f| f.note.clone())
+        .and_then(|f| f.note().map(str::to_string))
         .unwrap();
     assert!(
         note.contains("2027-01-01") && note.contains("nightly export"),
@@ -160,7 +160,7 @@ fn acceptances_expire_after_their_date_and_count_again() {
         .findings
         .iter()
         .find(|f| f.id().to_string() == "SVL-062@prod/orders")
-        .and_then(|f| f.note.clone())
+        .and_then(|f| f.note().map(str::to_string))
         .unwrap();
     assert!(note.contains("has passed"), "{note}");
 }

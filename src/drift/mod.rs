@@ -8,7 +8,7 @@
 use crate::Compilation;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::findings::{
-    Finding, Location, RuleFacts, Status, Text, apply_accepts, element_paths, flow_paths,
+    Extra, Finding, Location, RuleFacts, Status, Text, apply_accepts, element_paths, flow_paths,
 };
 use crate::graph::{FlowIndex, Graph};
 use crate::model::*;
@@ -172,12 +172,10 @@ fn to_findings(
         if !seen.insert(id.clone()) {
             continue;
         }
-        let deployed = drift.at.map(|(d, line, column)| {
-            Box::new(Location {
-                file: sources.get(deployments[d].0).name.clone(),
-                line: line as u32,
-                column: column as u32,
-            })
+        let deployed = drift.at.map(|(d, line, column)| Location {
+            file: sources.get(deployments[d].0).name.clone(),
+            line: line as u32,
+            column: column as u32,
         });
         findings.push(Finding {
             rule: Arc::new(RuleFacts {
@@ -190,9 +188,13 @@ fn to_findings(
             status: Status::Active,
             element: path,
             location: Location::of(sources, span),
-            deployed,
             text: Text::own(drift.message, Some(drift.fix)),
-            note: None,
+            extra: deployed.map(|deployed| {
+                Box::new(Extra {
+                    deployed: Some(deployed),
+                    note: None,
+                })
+            }),
             item,
             span,
         });

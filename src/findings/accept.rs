@@ -45,15 +45,15 @@ pub fn apply_accepts(
             let until = until.as_deref().unwrap_or("");
             if expired {
                 finding.status = Status::Expired;
-                finding.note = Some(
-                    format!("accepted until {until}{ticket}, which has passed: {reason}").into(),
-                );
+                finding.set_note(format!(
+                    "accepted until {until}{ticket}, which has passed: {reason}"
+                ));
             } else if until.is_empty() {
                 finding.status = Status::Accepted;
-                finding.note = Some(format!("accepted with no end date{ticket}: {reason}").into());
+                finding.set_note(format!("accepted with no end date{ticket}: {reason}"));
             } else {
                 finding.status = Status::Accepted;
-                finding.note = Some(format!("accepted until {until}{ticket}: {reason}").into());
+                finding.set_note(format!("accepted until {until}{ticket}: {reason}"));
             }
         }
         if matched == 0 {

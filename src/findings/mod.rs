@@ -89,14 +89,40 @@ pub struct Finding {
     /// The element's path, or the flow's `source->target`.
     pub element: Arc<str>,
     pub location: Location,
-    /// For drift: where the template declares the resource or grant the finding is about.
-    pub deployed: Option<Box<Location>>,
     /// Where its message and fix come from.
     pub text: Text,
-    /// Why the finding is accepted, or that its acceptance expired.
-    pub note: Option<Box<str>>,
+    /// What few findings have (a deployed location, a note), held apart so that the millions of
+    /// a large model without it stay small.
+    pub extra: Option<Box<Extra>>,
     pub item: Item,
     pub span: Span,
+}
+
+/// The parts of a finding that most findings do not have.
+#[derive(Clone, Debug, Default)]
+pub struct Extra {
+    /// For drift: where the template declares the resource or grant the finding is about.
+    pub deployed: Option<Location>,
+    /// Why the finding is accepted, or that its acceptance expired.
+    pub note: Option<Box<str>>,
+}
+
+impl Finding {
+    /// For drift: where the template declares the resource or grant the finding is about.
+    pub fn deployed(&self) -> Option<&Location> {
+        self.extra
+            .as_ref()
+            .and_then(|extra| extra.deployed.as_ref())
+    }
+
+    /// Why the finding is accepted, or that its acceptance expired.
+    pub fn note(&self) -> Option<&str> {
+        self.extra.as_ref().and_then(|extra| extra.note.as_deref())
+    }
+
+    pub fn set_note(&mut self, note: impl Into<Box<str>>) {
+        self.extra.get_or_insert_default().note = Some(note.into());
+    }
 }
 
 /// Where a finding's message and fix come from.
@@ -430,9 +456,8 @@ pub fn from_hits(
                     line,
                     column,
                 },
-                deployed: None,
                 text: Text::Rule(rule),
-                note: None,
+                extra: None,
                 item: item_of(k),
                 span,
             }

@@ -101,7 +101,7 @@ fn render(finding: &Finding, sources: &SourceMap, texts: &Texts, out: &mut Strin
     if end > line_end
         || !line.bytes().all(|b| (b' '..=b'~').contains(&b))
         || !plain(&finding.rule.title)
-        || !finding.note.as_deref().is_none_or(plain)
+        || !finding.note().is_none_or(plain)
     {
         return None;
     }
@@ -177,7 +177,7 @@ fn render(finding: &Finding, sources: &SourceMap, texts: &Texts, out: &mut Strin
         }
         out.push_str(category);
     }
-    if let Some(extra) = &finding.note {
+    if let Some(extra) = finding.note() {
         let _ = write!(out, " · {extra}");
     }
     end_line(out, at);

@@ -110,7 +110,7 @@ pub fn write_findings_limited(
                 "{} ({}): {}",
                 finding.id(),
                 finding.severity.as_str(),
-                finding.note.as_deref().unwrap_or("accepted")
+                finding.note().unwrap_or("accepted")
             )?;
         }
     }
@@ -261,7 +261,7 @@ fn render_one(
         report = report.with_help(fix);
     }
     let mut note = format!("{} · {}", finding.id(), finding.rule.stride.join(", "));
-    if let Some(extra) = &finding.note {
+    if let Some(extra) = finding.note() {
         note.push_str(&format!(" · {extra}"));
     }
     report = report.with_note(note);
@@ -348,9 +348,8 @@ mod tests {
             status: Status::Active,
             element: element.into(),
             location: Location::of(sources, span),
-            deployed: None,
             text: Text::own(format!("{element} is wrong"), None::<String>),
-            note: None,
+            extra: None,
             item: Item::Resource,
             span,
         }

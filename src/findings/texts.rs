@@ -130,7 +130,7 @@ impl Serialize for Shown<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let finding = self.finding;
-        let fields = if finding.deployed.is_some() { 13 } else { 12 };
+        let fields = if finding.deployed().is_some() { 13 } else { 12 };
         let mut out = serializer.serialize_struct("Finding", fields)?;
         out.serialize_field("id", &finding.id())?;
         out.serialize_field("rule", &finding.rule.id)?;
@@ -140,7 +140,7 @@ impl Serialize for Shown<'_> {
         out.serialize_field("status", &finding.status)?;
         out.serialize_field("element", &finding.element)?;
         out.serialize_field("location", &finding.location)?;
-        match &finding.deployed {
+        match finding.deployed() {
             Some(deployed) => out.serialize_field("deployed", deployed)?,
             None => out.skip_field("deployed")?,
         }
@@ -151,7 +151,7 @@ impl Serialize for Shown<'_> {
         let has_fix = self.texts.fix_into(finding, &mut text);
         out.serialize_field("fix", &has_fix.then_some(&text))?;
         out.serialize_field("refs", &finding.rule.refs)?;
-        out.serialize_field("note", &finding.note)?;
+        out.serialize_field("note", &finding.note())?;
         out.end()
     }
 }

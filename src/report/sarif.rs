@@ -198,8 +198,8 @@ fn result(finding: &Finding, texts: &Texts, used: &[&Descriptor]) -> Value {
         message.push_str(&format!(" Fix: {fix}"));
     }
     let mut locations = vec![location(&finding.location, &finding.element, "element")];
-    if let Some(deployed) = &finding.deployed
-        && **deployed != finding.location
+    if let Some(deployed) = finding.deployed()
+        && *deployed != finding.location
     {
         locations[0]["message"] = json!({ "text": "in the model" });
         let mut template = location(deployed, &finding.element, "resource");
@@ -225,7 +225,7 @@ fn result(finding: &Finding, texts: &Texts, used: &[&Descriptor]) -> Value {
     if finding.status == Status::Accepted {
         result["suppressions"] = json!([{
             "kind": "inSource",
-            "justification": finding.note.clone().unwrap_or_default(),
+            "justification": finding.note().unwrap_or_default(),
         }]);
     }
     result
