@@ -8,7 +8,7 @@
 use crate::Compilation;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::findings::{
-    Extra, Finding, Location, RuleFacts, Status, Text, apply_accepts, element_paths, flow_paths,
+    Extra, Finding, Location, OwnText, RuleFacts, Status, apply_accepts, element_paths, flow_paths,
 };
 use crate::graph::{FlowIndex, Graph};
 use crate::model::*;
@@ -183,18 +183,20 @@ fn to_findings(
                 title: check.title.to_string(),
                 stride: check.stride.iter().map(|s| s.to_string()).collect(),
                 refs: Vec::new(),
+                compiled: None,
             }),
             severity: check.severity,
             status: Status::Active,
             element: path,
             location: Location::of(sources, span),
-            text: Text::own(drift.message, Some(drift.fix)),
-            extra: deployed.map(|deployed| {
-                Box::new(Extra {
-                    deployed: Some(deployed),
-                    note: None,
-                })
-            }),
+            extra: Some(Box::new(Extra {
+                text: Some(OwnText {
+                    message: drift.message.into(),
+                    fix: Some(drift.fix.into()),
+                }),
+                deployed,
+                note: None,
+            })),
             item,
             span,
         });

@@ -74,6 +74,9 @@ pub struct RuleFacts {
     pub title: String,
     pub stride: Vec<String>,
     pub refs: Vec<String>,
+    /// The index of the compiled rule whose templates give its findings their message and fix
+    /// (filled in for each finding's item); none for a drift check, whose findings hold theirs.
+    pub compiled: Option<u32>,
 }
 
 /// A finding. Its strings are shared (a clone costs no copy): the rule's facts with every
@@ -89,10 +92,8 @@ pub struct Finding {
     /// The element's path, or the flow's `source->target`.
     pub element: Arc<str>,
     pub location: Location,
-    /// Where its message and fix come from.
-    pub text: Text,
-    /// What few findings have (a deployed location, a note), held apart so that the millions of
-    /// a large model without it stay small.
+    /// What few findings have (their own texts, a deployed location, a note), held apart so
+    /// that the millions of a large model without it stay small.
     pub extra: Option<Box<Extra>>,
     pub item: Item,
     pub span: Span,
@@ -101,6 +102,9 @@ pub struct Finding {
 /// The parts of a finding that most findings do not have.
 #[derive(Clone, Debug, Default)]
 pub struct Extra {
+    /// Its own message and fix (drift findings, and findings taken out of their compilation);
+    /// without, they come from the templates of the rule's compiled rule.
+    pub text: Option<OwnText>,
     /// For drift: where the template declares the resource or grant the finding is about.
     pub deployed: Option<Location>,
     /// Why the finding is accepted, or that its acceptance expired.
@@ -123,15 +127,19 @@ impl Finding {
     pub fn set_note(&mut self, note: impl Into<Box<str>>) {
         self.extra.get_or_insert_default().note = Some(note.into());
     }
-}
 
-/// Where a finding's message and fix come from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Text {
-    /// The templates of the compiled rule at this index, filled in for the finding's item.
-    Rule(u32),
-    /// Its own (drift findings, and findings taken out of their compilation).
-    Own(Box<OwnText>),
+    /// Its own message and fix, if it holds them.
+    pub fn own_text(&self) -> Option<&OwnText> {
+        self.extra.as_ref().and_then(|extra| extra.text.as_ref())
+    }
+
+    /// Makes the finding hold `message` and `fix` as its texts.
+    pub fn set_text(&mut self, message: impl Into<Box<str>>, fix: Option<impl Into<Box<str>>>) {
+        self.extra.get_or_insert_default().text = Some(OwnText {
+            message: message.into(),
+            fix: fix.map(Into::into),
+        });
+    }
 }
 
 /// A message and fix held as text.
@@ -139,16 +147,6 @@ pub enum Text {
 pub struct OwnText {
     pub message: Box<str>,
     pub fix: Option<Box<str>>,
-}
-
-impl Text {
-    /// Texts held as they are.
-    pub fn own(message: impl Into<Box<str>>, fix: Option<impl Into<Box<str>>>) -> Text {
-        Text::Own(Box::new(OwnText {
-            message: message.into(),
-            fix: fix.map(Into::into),
-        }))
-    }
 }
 
 impl Finding {
@@ -351,12 +349,14 @@ pub fn from_hits(
     let flow_paths = flow_paths(graph, &element_paths);
     let facts: Vec<Arc<RuleFacts>> = rules
         .iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(index, r)| {
             Arc::new(RuleFacts {
                 id: r.id.clone(),
                 title: r.title.clone(),
                 stride: r.stride.to_vec(),
                 refs: r.refs.to_vec(),
+                compiled: Some(index as u32),
             })
         })
         .collect();
@@ -456,7 +456,6 @@ pub fn from_hits(
                     line,
                     column,
                 },
-                text: Text::Rule(rule),
                 extra: None,
                 item: item_of(k),
                 span,

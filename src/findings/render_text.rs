@@ -326,33 +326,40 @@ fn thousands(n: usize) -> String {
 mod tests {
     use super::{count_of_findings, summary, thousands, write_findings_limited};
     use crate::diagnostic::ColorChoice;
-    use crate::findings::{Finding, Location, RuleFacts, Status, Text, Texts};
+    use crate::findings::{Finding, Location, RuleFacts, Status, Texts};
     use crate::rules::Item;
     use crate::rules::severity::Severity;
     use crate::source::{SourceFile, SourceMap};
     use crate::span::Span;
     use std::sync::Arc;
 
+    /// The finding, saying `ELEMENT is wrong`.
+    fn wrong(mut finding: Finding, element: &str) -> Finding {
+        finding.set_text(format!("{element} is wrong"), None::<String>);
+        finding
+    }
+
     /// A finding of rule `id` on `element`, holding its own copy of the rule's facts (as
     /// drift findings do).
     fn finding(sources: &SourceMap, id: &str, element: &str) -> Finding {
         let span = Span::new(crate::span::FileId(0), 6, 7);
-        Finding {
+        let finding = Finding {
             rule: Arc::new(RuleFacts {
                 id: id.to_string(),
                 title: format!("title of {id}"),
                 stride: Vec::new(),
                 refs: Vec::new(),
+                compiled: None,
             }),
             severity: Severity::High,
             status: Status::Active,
             element: element.into(),
             location: Location::of(sources, span),
-            text: Text::own(format!("{element} is wrong"), None::<String>),
             extra: None,
             item: Item::Resource,
             span,
-        }
+        };
+        wrong(finding, element)
     }
 
     #[test]
@@ -398,12 +405,14 @@ mod tests {
         let other = finding(&sources, "R-2", "x");
         // Findings of R-1 sharing one copy of its facts, interrupted by R-2's, of several
         // severities, and one accepted.
-        let like = |base: &Finding, element: &str, severity: Severity, status: Status| Finding {
-            element: element.into(),
-            severity,
-            status,
-            text: Text::own(format!("{element} is wrong"), None::<String>),
-            ..base.clone()
+        let like = |base: &Finding, element: &str, severity: Severity, status: Status| {
+            let finding = Finding {
+                element: element.into(),
+                severity,
+                status,
+                ..base.clone()
+            };
+            wrong(finding, element)
         };
         let findings = vec![
             like(&one, "a", Severity::Low, Status::Active),

@@ -6,7 +6,7 @@
 //! facts and the `reaches` answers of the evaluation); [`Shown`] is a finding with its texts,
 //! serialized as the JSON report's finding.
 
-use super::{Finding, Text};
+use super::Finding;
 use crate::graph::Graph;
 use crate::rules::CompiledRule;
 use crate::rules::eval::ReachCache;
@@ -52,37 +52,31 @@ impl<'c> Texts<'c> {
     }
 
     /// The compiled rule, graph and `reaches` answers a rule's finding is filled in from.
-    fn rule(&self, index: u32) -> Option<(&CompiledRule, &Graph<'c>, &ReachCache)> {
+    fn rule(&self, finding: &Finding) -> Option<(&CompiledRule, &Graph<'c>, &ReachCache)> {
         let (graph, reach) = self.over.as_ref()?;
+        let index = finding.rule.compiled?;
         Some((self.rules.get(index as usize)?, graph, reach))
     }
 
     /// Appends the finding's message to `out`.
     pub fn message_into(&self, finding: &Finding, out: &mut String) {
-        match &finding.text {
-            Text::Own(own) => out.push_str(&own.message),
-            Text::Rule(index) => {
-                if let Some((rule, graph, reach)) = self.rule(*index) {
-                    rule.message_into(graph, reach, finding.item, out);
-                }
-            }
+        if let Some(own) = finding.own_text() {
+            out.push_str(&own.message);
+        } else if let Some((rule, graph, reach)) = self.rule(finding) {
+            rule.message_into(graph, reach, finding.item, out);
         }
     }
 
     /// Appends the finding's fix to `out`; false when it has none.
     pub fn fix_into(&self, finding: &Finding, out: &mut String) -> bool {
-        match &finding.text {
-            Text::Own(own) => match &own.fix {
-                Some(fix) => {
-                    out.push_str(fix);
-                    true
-                }
-                None => false,
-            },
-            Text::Rule(index) => match self.rule(*index) {
-                Some((rule, graph, reach)) => rule.fix_into(graph, reach, finding.item, out),
-                None => false,
-            },
+        if let Some(own) = finding.own_text() {
+            let Some(fix) = &own.fix else { return false };
+            out.push_str(fix);
+            true
+        } else if let Some((rule, graph, reach)) = self.rule(finding) {
+            rule.fix_into(graph, reach, finding.item, out)
+        } else {
+            false
         }
     }
 
@@ -100,14 +94,11 @@ impl<'c> Texts<'c> {
     /// The finding holding its texts, to outlive its compilation (a threat diff compares the
     /// findings of two).
     pub fn hold(&self, finding: &Finding) -> Finding {
-        let text = match &finding.text {
-            Text::Own(_) => finding.text.clone(),
-            Text::Rule(_) => Text::own(self.message(finding), self.fix(finding)),
-        };
-        Finding {
-            text,
-            ..finding.clone()
+        let mut held = finding.clone();
+        if finding.own_text().is_none() {
+            held.set_text(self.message(finding), self.fix(finding));
         }
+        held
     }
 }
 
