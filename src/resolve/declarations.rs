@@ -10,9 +10,8 @@ use crate::suggest::did_you_mean;
 use crate::syntax::ast::{self, Item, Member};
 use foldhash::{HashMap, HashMapExt};
 
-// The flows stay boxed as the trees hold them: moved out without a copy, freed a batch at a time.
-#[allow(clippy::vec_box)]
-pub(super) fn resolve(r: &mut Resolver, unit: &Unit, flows: Vec<Box<ast::FlowDecl>>) {
+pub(super) fn resolve(r: &mut Resolver, unit: &Unit, taken: Taken) {
+    let Taken { structure, flows } = taken;
     for (file, _) in files(unit) {
         for item in &file.items {
             if let Item::Classification(decl) = item {
@@ -31,8 +30,8 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit, flows: Vec<Box<ast::FlowDec
     // to elements declared further down.
     // Room for every element and boundary up front: the name table of a large model is not
     // grown (and rehashed) a dozen times.
-    let (elements, boundaries) = files(unit)
-        .flat_map(|(file, _)| &file.items)
+    let (elements, boundaries) = structure
+        .iter()
         .map(|item| match item {
             Item::Boundary(decl) => declarations_in(decl),
             Item::Element(_) => (1, 0),
@@ -45,19 +44,18 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit, flows: Vec<Box<ast::FlowDec
         elements: Vec::with_capacity(elements),
         boundaries: Vec::with_capacity(boundaries),
     };
-    for (file, _) in files(unit) {
-        for item in &file.items {
-            match item {
-                Item::Boundary(decl) => boundary(r, decl, None, &mut pending),
-                Item::Element(decl) => element(r, decl, None, &mut pending),
-                _ => {}
-            }
+    // Each declaration is freed as it is declared, but for the attributes still to be typed.
+    for item in structure {
+        match item {
+            Item::Boundary(decl) => boundary(r, *decl, None, &mut pending),
+            Item::Element(decl) => element(r, *decl, None, &mut pending),
+            _ => {}
         }
     }
     // One schema per kind, not one per declaration: a model has thousands of elements of a
     // handful of kinds.
     let mut schemas: HashMap<KindId, Schema> = HashMap::new();
-    for (id, _) in &pending.elements {
+    for (id, _, _) in &pending.elements {
         let kind = r.model.element(*id).kind;
         schemas
             .entry(kind)
@@ -65,11 +63,12 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit, flows: Vec<Box<ast::FlowDec
     }
     // Elements are typed on every core (typing only reads the resolver), then given their
     // attributes in order.
-    let (typed, found) = values::type_on_every_core(r, &pending.elements, |typer, (id, decl)| {
-        let schema = &schemas[&typer.model.element(*id).kind];
-        values::attributes(typer, schema, &decl.block.attributes, &decl.name)
-    });
-    for ((id, _), attrs) in pending.elements.iter().zip(typed) {
+    let (typed, found) =
+        values::type_on_every_core(r, &pending.elements, |typer, (id, name, attributes)| {
+            let schema = &schemas[&typer.model.element(*id).kind];
+            values::attributes(typer, schema, attributes, name)
+        });
+    for ((id, _, _), attrs) in pending.elements.iter().zip(typed) {
         r.model.elements[id.index()].attrs = attrs;
     }
     r.diagnostics.extend(found);
@@ -78,7 +77,7 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit, flows: Vec<Box<ast::FlowDec
         let schema = schemas
             .entry(kind)
             .or_insert_with(|| Schema::of(r.model.kind(kind), true));
-        let attrs = r.typing(|t| values::attributes(t, schema, &attributes, name));
+        let attrs = r.typing(|t| values::attributes(t, schema, &attributes, &name));
         r.model.boundaries[id.index()].attrs = attrs;
     }
     // Flows, top-level and nested, in order, resolved on every core (one schema for all), a
@@ -103,26 +102,39 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit, flows: Vec<Box<ast::FlowDec
 /// How many flow declarations are resolved (and their syntax freed) at a time.
 const FLOW_BATCH: usize = 1 << 16;
 
-/// Takes the flows, top-level and nested in boundaries, out of the files' syntax trees, in
-/// order: the files in load order, each file's flows as they appear.
-#[allow(clippy::vec_box)]
-pub(super) fn take_flows(files: &mut [ParsedFile]) -> Vec<Box<ast::FlowDecl>> {
-    let mut flows = Vec::new();
+/// The declarations taken out of the syntax trees, to be freed as they are resolved: in a large
+/// model they are most of the trees, and nothing reads them afterwards.
+pub(super) struct Taken {
+    /// The top-level boundaries (without their flows) and elements, in order.
+    structure: Vec<Item>,
+    /// The flows, top-level and nested in boundaries, in order. They stay boxed as the trees
+    /// held them: moved out without a copy, freed a batch at a time.
+    #[allow(clippy::vec_box)]
+    flows: Vec<Box<ast::FlowDecl>>,
+}
+
+/// Takes the boundaries, elements and flows out of the files' syntax trees (the files in load
+/// order, each file's declarations as they appear); the other items stay.
+pub(super) fn take(files: &mut [ParsedFile]) -> Taken {
+    let mut taken = Taken {
+        structure: Vec::new(),
+        flows: Vec::new(),
+    };
     for file in files {
         let items = std::mem::take(&mut file.ast.items);
-        file.ast.items.reserve(items.len());
         for item in items {
             match item {
-                Item::Flow(decl) => flows.push(decl),
+                Item::Flow(decl) => taken.flows.push(decl),
                 Item::Boundary(mut decl) => {
-                    take_nested_flows(&mut decl, &mut flows);
-                    file.ast.items.push(Item::Boundary(decl));
+                    take_nested_flows(&mut decl, &mut taken.flows);
+                    taken.structure.push(Item::Boundary(decl));
                 }
+                Item::Element(_) => taken.structure.push(item),
                 other => file.ast.items.push(other),
             }
         }
     }
-    flows
+    taken
 }
 
 /// Takes the flows declared inside a boundary and the boundaries within it, in order.
@@ -154,9 +166,11 @@ fn declarations_in(decl: &ast::BoundaryDecl) -> (usize, usize) {
         .fold((0, 1), |(e, b), (de, db)| (e + de, b + db))
 }
 
-struct Pending<'a> {
-    elements: Vec<(ElementId, &'a ast::ElementDecl)>,
-    boundaries: Vec<(BoundaryId, &'a ast::Ident, Vec<ast::Attribute>)>,
+/// The declarations whose attributes are typed once every name is declared: their names (for
+/// messages) and attributes, the rest of each declaration freed.
+struct Pending {
+    elements: Vec<(ElementId, ast::Ident, Vec<ast::Attribute>)>,
+    boundaries: Vec<(BoundaryId, ast::Ident, Vec<ast::Attribute>)>,
 }
 
 /// The schema kind `name` declared in `core`, if core is intact.
@@ -264,11 +278,11 @@ fn kind_named(r: &mut Resolver, name: &ast::Ident) -> Option<KindId> {
     None
 }
 
-fn boundary<'a>(
+fn boundary(
     r: &mut Resolver,
-    decl: &'a ast::BoundaryDecl,
+    decl: ast::BoundaryDecl,
     parent: Option<BoundaryId>,
-    pending: &mut Pending<'a>,
+    pending: &mut Pending,
 ) {
     let declared = r.declare(&decl.name, Entity::Broken);
     let kind = match &decl.kind {
@@ -308,22 +322,22 @@ fn boundary<'a>(
         r.define(&decl.name.name, Entity::Boundary(id));
     }
     let this = r.model.boundaries.get(id.index()).map(|_| id);
-    for member in &decl.members {
+    for member in decl.members {
         match member {
-            Member::Boundary(inner) => boundary(r, inner, this.or(parent), pending),
+            Member::Boundary(inner) => boundary(r, *inner, this.or(parent), pending),
             Member::Element(inner) => {
-                if let Some(attribute) = element_as_attribute(r, inner, kind) {
+                if let Some(attribute) = element_as_attribute(r, &inner, kind) {
                     attributes.push(attribute);
                 } else {
-                    element(r, inner, this.or(parent), pending);
+                    element(r, *inner, this.or(parent), pending);
                 }
             }
-            Member::Attribute(attribute) => attributes.push((**attribute).clone()),
+            Member::Attribute(attribute) => attributes.push(*attribute),
             Member::Flow(_) => {}
         }
     }
     if let Some(id) = this {
-        pending.boundaries.push((id, &decl.name, attributes));
+        pending.boundaries.push((id, decl.name, attributes));
     }
 }
 
@@ -357,15 +371,15 @@ fn element_as_attribute(
     })
 }
 
-fn element<'a>(
+fn element(
     r: &mut Resolver,
-    decl: &'a ast::ElementDecl,
+    decl: ast::ElementDecl,
     boundary: Option<BoundaryId>,
-    pending: &mut Pending<'a>,
+    pending: &mut Pending,
 ) {
     // The name is declared once its role and kind are known, as the element it will be (or as
     // broken): one look-up in the name table per element.
-    let shape = element_shape(r, decl);
+    let shape = element_shape(r, &decl);
     let id = ElementId(r.model.elements.len() as u32);
     let entity = shape.map_or(Entity::Broken, |_| Entity::Element(id));
     if !r.declare(&decl.name, entity) {
@@ -376,7 +390,7 @@ fn element<'a>(
     };
     r.model.elements.push(Element {
         name: decl.name.name.clone(),
-        keyword: decl.keyword.name.clone(),
+        keyword: decl.keyword.name,
         role,
         kind,
         label: decl.label.as_ref().map(|l| l.value.as_str().into()),
@@ -384,7 +398,9 @@ fn element<'a>(
         attrs: Attributes::default(),
         span: decl.name.span,
     });
-    pending.elements.push((id, decl));
+    pending
+        .elements
+        .push((id, decl.name, decl.block.attributes));
 }
 
 /// The role and kind of an element declaration, when they are known and agree (reported

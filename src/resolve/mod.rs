@@ -42,9 +42,9 @@ pub fn universal_attributes() -> impl Iterator<Item = &'static str> {
     values::UNIVERSAL.iter().map(|(name, _)| *name)
 }
 
-/// Resolves a loaded model. The flows' declarations are taken out of the syntax trees and
-/// freed as they are resolved: in a large model they are most of the trees, and nothing reads
-/// them afterwards (the trees' other declarations stay).
+/// Resolves a loaded model. The boundaries, elements and flows are taken out of the syntax
+/// trees and freed as they are resolved: in a large model they are most of the trees, and
+/// nothing reads them afterwards (the trees' other items stay).
 pub fn resolve(unit: &mut Unit, options: ResolveOptions) -> (Model, Vec<Diagnostic>) {
     let mut resolver = Resolver {
         model: Model::default(),
@@ -61,8 +61,8 @@ pub fn resolve(unit: &mut Unit, options: ResolveOptions) -> (Model, Vec<Diagnost
         .files
         .iter()
         .any(|f| f.origin == Origin::Root && !f.ast.items.is_empty());
-    let flows = declarations::take_flows(&mut unit.files);
-    declarations::resolve(&mut resolver, unit, flows);
+    let taken = declarations::take(&mut unit.files);
+    declarations::resolve(&mut resolver, unit, taken);
     rules::resolve(&mut resolver, unit);
     let has_errors = resolver.diagnostics.iter().any(Diagnostic::is_error)
         || unit.diagnostics.iter().any(Diagnostic::is_error);
