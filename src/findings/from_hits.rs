@@ -1,0 +1,414 @@
+//! From rule hits to findings: the hits sorted by severity and id through one integer key each,
+//! the duplicates of an id dropped, each finding given its rule's facts, path and location.
+
+use super::{Finding, Location, RuleFacts, Status, element_paths, flow_paths, id_order};
+use crate::graph::{FlowIndex, Graph};
+use crate::model::{ElementId, Model};
+use crate::rules::severity::Severity;
+use crate::rules::{CompiledRule, Hit, Item};
+use crate::source::SourceMap;
+use crate::span::Span;
+use rayon::prelude::*;
+use std::sync::Arc;
+
+/// The rank of each of `count` things in the order `cmp` gives them (sorted on both cores);
+/// things that compare equal share a rank.
+fn ranks(count: usize, cmp: impl Fn(usize, usize) -> std::cmp::Ordering + Sync) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..count as u32).collect();
+    order.par_sort_unstable_by(|&a, &b| cmp(a as usize, b as usize));
+    let mut rank = vec![0; count];
+    let mut current = 0;
+    for (position, pair) in order.windows(2).enumerate() {
+        if cmp(pair[0] as usize, pair[1] as usize).is_ne() {
+            current = position as u32 + 1;
+        }
+        rank[pair[1] as usize] = current;
+    }
+    rank
+}
+
+/// The rank of each of `count` texts in byte order, as [`ranks`] gives it comparing them,
+/// reading less of them: they are sorted by their first sixteen bytes, held beside their
+/// index, and only texts that share those are compared whole. (Item paths share long prefixes,
+/// so comparing them whole reads far into two texts elsewhere in memory for each pair.)
+fn text_ranks<'t>(count: usize, text: impl Fn(usize) -> &'t str + Sync) -> Vec<u32> {
+    /// The first sixteen bytes, zero-padded: as integers they order as the texts' starts do
+    /// (a text holds no NUL: the reader refuses it).
+    fn start(text: &str) -> u128 {
+        let mut bytes = [0u8; 16];
+        let n = text.len().min(16);
+        bytes[..n].copy_from_slice(&text.as_bytes()[..n]);
+        u128::from_be_bytes(bytes)
+    }
+    let mut keyed: Vec<(u128, u32)> = (0..count as u32)
+        .into_par_iter()
+        .map(|i| (start(text(i as usize)), i))
+        .collect();
+    keyed.par_sort_unstable();
+    keyed
+        .par_chunk_by_mut(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+        .for_each(|run| run.sort_unstable_by(|a, b| text(a.1 as usize).cmp(text(b.1 as usize))));
+    let mut rank = vec![0; count];
+    let mut current = 0;
+    for (position, pair) in keyed.windows(2).enumerate() {
+        if pair[0].0 != pair[1].0 || text(pair[0].1 as usize) != text(pair[1].1 as usize) {
+            current = position as u32 + 1;
+        }
+        rank[pair[1].1 as usize] = current;
+    }
+    rank
+}
+
+/// Turns rule hits into findings, sorted by severity (highest first), then id. Their texts are
+/// those of `rules`, the same list [`Texts`](super::Texts) must be given to show them.
+pub fn from_hits(
+    hits: Vec<Hit>,
+    rules: &[CompiledRule],
+    graph: &Graph,
+    sources: &SourceMap,
+) -> Vec<Finding> {
+    let model = graph.model;
+    let element_paths = element_paths(graph);
+    let flow_paths = flow_paths(graph, &element_paths);
+    let facts: Vec<Arc<RuleFacts>> = rules
+        .iter()
+        .enumerate()
+        .map(|(index, r)| {
+            Arc::new(RuleFacts {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                stride: r.stride.to_vec(),
+                refs: r.refs.to_vec(),
+                compiled: Some(index as u32),
+            })
+        })
+        .collect();
+    let items = Items {
+        model,
+        sources,
+        elements: model.elements.len(),
+        element_paths,
+        flow_paths,
+    };
+    // The hits sorted (on both cores) by severity, then id, without making the ids or comparing
+    // strings per pair: a rule's rank and its item path's rank order as the ids do.
+    let rule_rank = ranks(rules.len(), |a, b| {
+        // A rule id has no `@`, so two ids order the same whatever paths follow them.
+        id_order((&rules[a].id, ""), (&rules[b].id, ""))
+    });
+    let count = items.count();
+    let path_rank = text_ranks(count, |k| items.path(k));
+    // A rule's rank gives back the rule: two rules never share an id.
+    let mut rule_of_rank = vec![0u32; rules.len()];
+    for (rule, rank) in rule_rank.iter().enumerate() {
+        rule_of_rank[*rank as usize] = rule as u32;
+    }
+    let packing = Packing::new(rules.len(), count);
+    let key_of = |hit: Hit| {
+        let k = items.index(hit.item);
+        packing.pack(
+            hit.severity.position(),
+            rule_rank[hit.rule as usize],
+            path_rank[k],
+            k,
+        )
+    };
+    let made = Made {
+        facts: &facts,
+        rule_of_rank: &rule_of_rank,
+        items: &items,
+        packing,
+    };
+    // Half the memory and sorting for the keys of any model that fits memory.
+    if packing.width() <= u64::BITS {
+        made.findings(sorted_keys::<u64>(hits, packing, key_of))
+    } else {
+        made.findings(sorted_keys::<u128>(hits, packing, key_of))
+    }
+}
+
+/// The elements, then the flows, numbered as one list of items.
+struct Items<'a> {
+    model: &'a Model,
+    sources: &'a SourceMap,
+    elements: usize,
+    element_paths: Vec<Arc<str>>,
+    flow_paths: Vec<Arc<str>>,
+}
+
+impl Items<'_> {
+    fn count(&self) -> usize {
+        self.elements + self.flow_paths.len()
+    }
+
+    fn index(&self, item: Item) -> usize {
+        match item {
+            Item::Element(e) => e.index(),
+            Item::Flow(f) => self.elements + f as usize,
+            Item::Resource => unreachable!("rules range over elements and flows"),
+        }
+    }
+
+    fn item(&self, k: usize) -> Item {
+        if k < self.elements {
+            Item::Element(ElementId(k as u32))
+        } else {
+            Item::Flow((k - self.elements) as FlowIndex)
+        }
+    }
+
+    fn path(&self, k: usize) -> &Arc<str> {
+        if k < self.elements {
+            &self.element_paths[k]
+        } else {
+            &self.flow_paths[k - self.elements]
+        }
+    }
+
+    fn span(&self, k: usize) -> Span {
+        if k < self.elements {
+            self.model.elements[k].span
+        } else {
+            self.model.flows[k - self.elements].span
+        }
+    }
+}
+
+/// An integer type the hits' sort keys are held in.
+trait Key: Copy + Ord + Send + Sync + Into<u128> + TryFrom<u128> {}
+impl Key for u64 {}
+impl Key for u128 {}
+
+/// Each hit as one integer that orders as the findings do, so that sorting compares nothing
+/// else: severity (highest first), the rule's rank, the path's rank, then the item itself (so
+/// that hits on two items with one path order the same way every run). Each part takes the bits
+/// its largest value needs.
+#[derive(Clone, Copy, Debug)]
+struct Packing {
+    rule_bits: u32,
+    item_bits: u32,
+}
+
+/// Enough for the position of any severity.
+const SEVERITY_BITS: u32 = 3;
+
+impl Packing {
+    fn new(rules: usize, items: usize) -> Packing {
+        let bits = |count: usize| usize::BITS - count.saturating_sub(1).leading_zeros();
+        Packing {
+            rule_bits: bits(rules),
+            item_bits: bits(items),
+        }
+    }
+
+    /// How many bits a key takes.
+    fn width(self) -> u32 {
+        SEVERITY_BITS + self.rule_bits + 2 * self.item_bits
+    }
+
+    fn pack(self, severity: usize, rule_rank: u32, path_rank: u32, item: usize) -> u128 {
+        let Packing {
+            rule_bits,
+            item_bits,
+        } = self;
+        (severity as u128) << (rule_bits + 2 * item_bits)
+            | u128::from(rule_rank) << (2 * item_bits)
+            | u128::from(path_rank) << item_bits
+            | item as u128
+    }
+
+    fn severity(self, key: u128) -> usize {
+        (key >> (self.rule_bits + 2 * self.item_bits)) as usize
+    }
+
+    fn rule_rank(self, key: u128) -> usize {
+        ((key >> (2 * self.item_bits)) & mask(self.rule_bits)) as usize
+    }
+
+    fn item(self, key: u128) -> usize {
+        (key & mask(self.item_bits)) as usize
+    }
+
+    /// The key without its item: the keys of two hits with one id have it equal.
+    fn id(self, key: u128) -> u128 {
+        key >> self.item_bits
+    }
+}
+
+/// The lowest `bits` bits set.
+fn mask(bits: u32) -> u128 {
+    (1u128 << bits) - 1
+}
+
+/// The hits' keys, sorted (on both cores), one per id: of two hits with one id (one rule on
+/// one item path), the first is kept.
+fn sorted_keys<K: Key>(
+    hits: Vec<Hit>,
+    packing: Packing,
+    key_of: impl Fn(Hit) -> u128 + Sync,
+) -> Vec<K> {
+    let mut keys: Vec<K> = hits
+        .into_par_iter()
+        .map(|hit| match K::try_from(key_of(hit)) {
+            Ok(key) => key,
+            Err(_) => unreachable!("a key of {} bits fits its type", packing.width()),
+        })
+        .collect();
+    keys.par_sort_unstable();
+    keys.dedup_by(|later, earlier| packing.id((*later).into()) == packing.id((*earlier).into()));
+    keys
+}
+
+/// What the findings are made from, once their keys are sorted.
+struct Made<'a> {
+    facts: &'a [Arc<RuleFacts>],
+    rule_of_rank: &'a [u32],
+    items: &'a Items<'a>,
+    packing: Packing,
+}
+
+impl Made<'_> {
+    fn findings<K: Key>(&self, keys: Vec<K>) -> Vec<Finding> {
+        let (items, packing) = (self.items, self.packing);
+        // The line and column of each item with findings, looked up once for all its findings
+        // (an element has several), on both cores.
+        let mut found = vec![false; items.count()];
+        for key in &keys {
+            found[packing.item((*key).into())] = true;
+        }
+        let lines: Vec<(u32, u32)> = found
+            .into_par_iter()
+            .enumerate()
+            .map(|(k, found)| {
+                if !found {
+                    return (0, 0);
+                }
+                let span = items.span(k);
+                let source = items.sources.get(span.file);
+                let (line, column) = source.line_column(span.start as usize);
+                (line as u32, column as u32)
+            })
+            .collect();
+        keys.into_par_iter()
+            .map(|key| {
+                let key: u128 = key.into();
+                let k = packing.item(key);
+                let rule = self.rule_of_rank[packing.rule_rank(key)];
+                let span = items.span(k);
+                let (line, column) = lines[k];
+                Finding {
+                    rule: Arc::clone(&self.facts[rule as usize]),
+                    severity: Severity::ALL[packing.severity(key)],
+                    status: Status::Active,
+                    element: Arc::clone(items.path(k)),
+                    location: Location {
+                        file: Arc::clone(&items.sources.get(span.file).name),
+                        line,
+                        column,
+                    },
+                    extra: None,
+                    item: items.item(k),
+                    span,
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Packing, ranks, text_ranks};
+
+    #[test]
+    fn text_ranks_are_the_ranks_of_the_texts_compared_whole() {
+        let long = "cloud/account/vpc-0001/";
+        let mut texts: Vec<String> = vec![
+            String::new(),
+            "a".into(),
+            "a".into(),
+            "a/b".into(),
+            "a->b".into(),
+            "0123456789abcdef".into(),
+            "0123456789abcdef".into(),
+            "0123456789abcdefg".into(),
+            "0123456789abcdeg".into(),
+            "0123456789abcde".into(),
+        ];
+        for i in [10, 2, 33, 1, 2, 100] {
+            texts.push(format!("{long}fn{i}"));
+            texts.push(format!("{long}fn{i}->{long}db{i}"));
+            texts.push(format!("{long}fn{i}->{long}db{i}#2"));
+        }
+        texts.push(format!("{long}fn"));
+        let rank = text_ranks(texts.len(), |k| &texts[k]);
+        let by_comparison = ranks(texts.len(), |a, b| texts[a].cmp(&texts[b]));
+        assert_eq!(rank, by_comparison);
+        assert!(text_ranks(0, |_| "").is_empty());
+        assert_eq!(text_ranks(1, |_| "x"), [0]);
+    }
+
+    #[test]
+    fn ranks_follow_the_order_and_equal_things_share_one() {
+        let words = ["pear", "apple", "fig", "apple", "zucchini", "fig"];
+        let rank = ranks(words.len(), |a, b| words[a].cmp(words[b]));
+        assert_eq!(rank, [4, 0, 2, 0, 5, 2]);
+        for a in 0..words.len() {
+            for b in 0..words.len() {
+                assert_eq!(rank[a].cmp(&rank[b]), words[a].cmp(words[b]));
+            }
+        }
+        assert!(ranks(0, |_, _| std::cmp::Ordering::Equal).is_empty());
+    }
+
+    #[test]
+    fn packed_keys_order_as_their_parts_and_give_them_back_in_either_width() {
+        let packing = Packing::new(7, 1000);
+        assert_eq!((packing.rule_bits, packing.item_bits), (3, 10));
+        assert!(packing.width() <= 64);
+        let wide = Packing::new(70_000, 3_000_000_000);
+        assert!(wide.width() > 64);
+        for packing in [packing, wide] {
+            let mut parts = Vec::new();
+            for severity in [0, 4, 2] {
+                for rule in [6, 0, 3] {
+                    for path in [999, 0, 17] {
+                        for item in [5, 999, 0] {
+                            parts.push((severity, rule, path, item));
+                        }
+                    }
+                }
+            }
+            let mut keys: Vec<u128> = parts
+                .iter()
+                .map(|&(s, r, p, i)| packing.pack(s, r, p, i))
+                .collect();
+            for (key, &(s, r, p, i)) in keys.iter().zip(&parts) {
+                assert_eq!(packing.severity(*key), s);
+                assert_eq!(packing.rule_rank(*key), r as usize);
+                assert_eq!(packing.item(*key), i);
+                assert_eq!(
+                    packing.id(*key) & ((1 << packing.item_bits) - 1),
+                    u128::from(p)
+                );
+            }
+            keys.sort_unstable();
+            parts.sort_unstable();
+            let unpacked: Vec<(usize, u32, usize)> = keys
+                .iter()
+                .map(|k| {
+                    (
+                        packing.severity(*k),
+                        packing.rule_rank(*k) as u32,
+                        packing.item(*k),
+                    )
+                })
+                .collect();
+            let expected: Vec<(usize, u32, usize)> =
+                parts.iter().map(|&(s, r, _, i)| (s, r, i)).collect();
+            assert_eq!(unpacked, expected);
+        }
+        // One thing, or none, takes no bits.
+        assert_eq!(Packing::new(1, 0).width(), 3);
+    }
+}
