@@ -184,7 +184,7 @@ impl std::fmt::Display for AttrType {
 /// One value of an enumeration, possibly with a payload: `cmk(key)`, `sam(string)`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Variant {
-    pub name: String,
+    pub name: Arc<str>,
     pub payload: Option<Payload>,
 }
 

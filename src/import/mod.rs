@@ -161,7 +161,7 @@ pub fn import(deployments: &[Deployment]) -> Result<String, String> {
                 .map(|a| &a.ty)
             {
                 Some(crate::model::AttrType::Enum(variants)) => {
-                    variants.iter().any(|x| v.starts_with(&x.name))
+                    variants.iter().any(|x| v.starts_with(&*x.name))
                 }
                 _ => false,
             };

@@ -476,7 +476,7 @@ fn attr_type(r: &mut Resolver, term: &ast::Term) -> Option<AttrType> {
                     }
                 };
                 variants.push(Variant {
-                    name: arg.name.name.to_string(),
+                    name: Arc::from(arg.name.name.as_str()),
                     payload,
                 });
             }

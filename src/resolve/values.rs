@@ -364,7 +364,7 @@ fn scalar(
                 return None;
             }
             AttrValue::Variant {
-                name: Arc::from(name.as_str()),
+                name: Arc::clone(&variant.name),
                 arg: None,
             }
         }
@@ -402,7 +402,7 @@ fn scalar(
                 }
             };
             AttrValue::Variant {
-                name: Arc::from(name.name.as_str()),
+                name: Arc::clone(&variant.name),
                 arg,
             }
         }
@@ -422,10 +422,10 @@ fn variant<'v>(
     span: crate::span::Span,
     key: &ast::Ident,
 ) -> Option<&'v Variant> {
-    if let Some(variant) = variants.iter().find(|v| v.name == name) {
+    if let Some(variant) = variants.iter().find(|v| *v.name == *name) {
         return Some(variant);
     }
-    let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
+    let names: Vec<&str> = variants.iter().map(|v| &*v.name).collect();
     r.report(
         Diagnostic::error(
             Code::UnknownVariant,

@@ -92,7 +92,7 @@ pub fn of_attr(model: &Model, ty: &AttrType) -> Ty {
         AttrType::Bool => Ty::Bool,
         AttrType::Rate => Ty::Rate,
         AttrType::Date => Ty::Date,
-        AttrType::Enum(variants) => Ty::Sym(variants.iter().map(|v| v.name.clone()).collect()),
+        AttrType::Enum(variants) => Ty::Sym(variants.iter().map(|v| v.name.to_string()).collect()),
         AttrType::Ref(RefTarget::Role(role)) => {
             Ty::Element(kinds_where(model, |k| k.role == *role))
         }
