@@ -8,13 +8,13 @@
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::span::{FileId, Span};
-use std::sync::Arc;
+use arcstr::ArcStr;
 
 /// One file's name and text.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
     /// The name shown in diagnostics: the path as the user gave it, or `<stdlib>/NAME.flow`.
-    pub name: Arc<str>,
+    pub name: ArcStr,
     /// The text, without a byte-order mark.
     pub text: String,
     /// The offset of each line's first byte: 32 bits, as in spans.
@@ -22,7 +22,7 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    pub fn new(name: impl Into<Arc<str>>, text: impl Into<String>) -> SourceFile {
+    pub fn new(name: impl Into<ArcStr>, text: impl Into<String>) -> SourceFile {
         let text = text.into();
         let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
         let mut line_starts = Vec::with_capacity(lines + 1);
@@ -87,7 +87,7 @@ impl SourceMap {
     /// Sets the text of a file added before its text was decoded.
     pub fn replace_text(&mut self, id: FileId, text: String) {
         let file = &mut self.files[id.0 as usize];
-        *file = SourceFile::new(Arc::clone(&file.name), text);
+        *file = SourceFile::new(ArcStr::clone(&file.name), text);
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {

@@ -16,6 +16,7 @@ use crate::rules::Item;
 use crate::source::{SourceFile, SourceMap};
 use crate::span::{FileId, Span};
 use crate::template::{self, deployment::Deployment};
+use arcstr::ArcStr;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -136,7 +137,7 @@ fn to_findings(
         let check = checks::find(drift.check).expect("a known drift check");
         let (path, item, span) = match drift.subject {
             Subject::Element(e) => (
-                Arc::clone(&element_paths[e.index()]),
+                ArcStr::clone(&element_paths[e.index()]),
                 Item::Element(e),
                 model.element(e).span,
             ),
@@ -151,7 +152,7 @@ fn to_findings(
                 model.element(principal).span,
             ),
             Subject::Flow(f) => (
-                Arc::clone(&flow_paths[f as usize]),
+                ArcStr::clone(&flow_paths[f as usize]),
                 Item::Flow(f),
                 model.flows[f as usize].span,
             ),

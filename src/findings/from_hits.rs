@@ -8,6 +8,7 @@ use crate::rules::severity::Severity;
 use crate::rules::{CompiledRule, Hit, Item};
 use crate::source::SourceMap;
 use crate::span::Span;
+use arcstr::ArcStr;
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -133,8 +134,8 @@ struct Items<'a> {
     model: &'a Model,
     sources: &'a SourceMap,
     elements: usize,
-    element_paths: Vec<Arc<str>>,
-    flow_paths: Vec<Arc<str>>,
+    element_paths: Vec<ArcStr>,
+    flow_paths: Vec<ArcStr>,
 }
 
 impl Items<'_> {
@@ -158,7 +159,7 @@ impl Items<'_> {
         }
     }
 
-    fn path(&self, k: usize) -> &Arc<str> {
+    fn path(&self, k: usize) -> &ArcStr {
         if k < self.elements {
             &self.element_paths[k]
         } else {
@@ -301,9 +302,9 @@ impl Made<'_> {
                     rule: Arc::clone(&self.facts[rule as usize]),
                     severity: Severity::ALL[packing.severity(key)],
                     status: Status::Active,
-                    element: Arc::clone(items.path(k)),
+                    element: ArcStr::clone(items.path(k)),
                     location: Location {
-                        file: Arc::clone(&items.sources.get(span.file).name),
+                        file: ArcStr::clone(&items.sources.get(span.file).name),
                         line,
                         column,
                     },

@@ -24,6 +24,7 @@ use crate::rules::Item;
 use crate::rules::severity::Severity;
 use crate::source::SourceMap;
 use crate::span::Span;
+use arcstr::ArcStr;
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -51,7 +52,7 @@ impl Status {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Location {
     /// Shared by every location in one file.
-    pub file: Arc<str>,
+    pub file: ArcStr,
     pub line: u32,
     pub column: u32,
 }
@@ -62,7 +63,7 @@ impl Location {
         let file = sources.get(span.file);
         let (line, column) = file.line_column(span.start as usize);
         Location {
-            file: Arc::clone(&file.name),
+            file: ArcStr::clone(&file.name),
             line: line as u32,
             column: column as u32,
         }
@@ -91,8 +92,8 @@ pub struct Finding {
     pub rule: Arc<RuleFacts>,
     pub severity: Severity,
     pub status: Status,
-    /// The element's path, or the flow's `source->target`.
-    pub element: Arc<str>,
+    /// The element's path, or the flow's `source->target` (a thin shared string: one pointer).
+    pub element: ArcStr,
     pub location: Location,
     /// What few findings have (their own texts, a deployed location, a note), held apart so
     /// that the millions of a large model without it stay small.
@@ -219,7 +220,7 @@ pub(crate) fn id_order(
 
 /// The path of every element, in element order (computed once, on both cores, for many
 /// findings, which share them).
-pub fn element_paths(graph: &Graph) -> Vec<Arc<str>> {
+pub fn element_paths(graph: &Graph) -> Vec<ArcStr> {
     let model = graph.model;
     let boundary_paths = boundary_paths(model);
     model
@@ -232,7 +233,7 @@ pub fn element_paths(graph: &Graph) -> Vec<Arc<str>> {
                 path.push('/');
             }
             path.push_str(&element.name);
-            Arc::from(path.as_str())
+            ArcStr::from(path.as_str())
         })
         .collect()
 }
@@ -260,7 +261,7 @@ fn boundary_paths(model: &Model) -> Vec<String> {
 /// The stable names of every flow: `source->target`, then `#label` (or `#2`, `#3`, … in
 /// declaration order) when several flows join the same two elements. `paths` are the
 /// elements' paths, from [`element_paths`].
-pub fn flow_paths(graph: &Graph, paths: &[Arc<str>]) -> Vec<Arc<str>> {
+pub fn flow_paths(graph: &Graph, paths: &[ArcStr]) -> Vec<ArcStr> {
     let flows = &graph.model.flows;
     let mut per_pair: HashMap<(ElementId, ElementId), u32> = HashMap::with_capacity(flows.len());
     // Each flow's place among the flows that join its two elements, counted from 1.
@@ -287,7 +288,7 @@ pub fn flow_paths(graph: &Graph, paths: &[Arc<str>]) -> Vec<Arc<str>> {
                     None => path.push_str(&nth.to_string()),
                 }
             }
-            Arc::from(path.as_str())
+            ArcStr::from(path.as_str())
         })
         .collect()
 }

@@ -7,8 +7,8 @@ use crate::findings::{self, Finding, FindingId, Location, Status, Texts};
 use crate::graph::{FlowIndex, Graph};
 use crate::model::*;
 use crate::rules::severity::Severity;
+use arcstr::ArcStr;
 use serde::Serialize;
-use std::sync::Arc;
 
 /// The version of the JSON report's schema; raised when a field changes meaning or goes away.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -77,7 +77,7 @@ pub struct ElementView<'c> {
     pub id: &'c str,
     pub name: &'c str,
     /// Its boundaries and name, as in finding ids: `prod/app/create_order`.
-    pub path: Arc<str>,
+    pub path: ArcStr,
     pub label: &'c str,
     pub kind: &'c str,
     pub role: &'c str,
@@ -106,7 +106,7 @@ pub struct FindingRef<'c> {
 #[derive(Clone, Debug, Serialize)]
 pub struct FlowView<'c> {
     /// `source->target` paths, as in finding ids.
-    pub id: Arc<str>,
+    pub id: ArcStr,
     pub source: &'c str,
     pub target: &'c str,
     pub label: Option<&'c str>,
@@ -132,7 +132,7 @@ pub struct BoundaryView<'c> {
 #[derive(Clone, Debug, Serialize)]
 pub struct DataReach<'c> {
     pub element: &'c str,
-    pub flows: Vec<Arc<str>>,
+    pub flows: Vec<ArcStr>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -217,7 +217,7 @@ impl<'c> ReportView<'c> {
             .iter()
             .enumerate()
             .map(|(i, f)| FlowView {
-                id: Arc::clone(&flow_ids[i]),
+                id: ArcStr::clone(&flow_ids[i]),
                 source: &model.element(f.source).name,
                 target: &model.element(f.target).name,
                 label: f.label.as_deref(),
@@ -275,7 +275,10 @@ impl<'c> ReportView<'c> {
                     .iter()
                     .map(|(element, flows)| DataReach {
                         element: &model.element(*element).name,
-                        flows: flows.iter().map(|fi| Arc::clone(&flow_ids[*fi])).collect(),
+                        flows: flows
+                            .iter()
+                            .map(|fi| ArcStr::clone(&flow_ids[*fi]))
+                            .collect(),
                     })
                     .collect(),
             })
