@@ -55,7 +55,7 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit, taken: Taken) {
     // One schema per kind, not one per declaration: a model has thousands of elements of a
     // handful of kinds.
     let mut schemas: HashMap<KindId, Schema> = HashMap::new();
-    for (id, _, _) in &pending.elements {
+    for (id, _) in &pending.elements {
         let kind = r.model.element(*id).kind;
         schemas
             .entry(kind)
@@ -64,11 +64,17 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit, taken: Taken) {
     // Elements are typed on every core (typing only reads the resolver), then given their
     // attributes in order.
     let (typed, found) =
-        values::type_on_every_core(r, &pending.elements, |typer, (id, name, attributes)| {
-            let schema = &schemas[&typer.model.element(*id).kind];
-            values::attributes(typer, schema, attributes, name)
+        values::type_on_every_core(r, &pending.elements, |typer, (id, attributes)| {
+            let element = typer.model.element(*id);
+            let schema = &schemas[&element.kind];
+            // The element's name as written, for messages about its attributes.
+            let name = ast::Ident {
+                name: element.name.clone(),
+                span: element.span,
+            };
+            values::attributes(typer, schema, attributes, &name)
         });
-    for ((id, _, _), attrs) in pending.elements.iter().zip(typed) {
+    for ((id, _), attrs) in pending.elements.iter().zip(typed) {
         r.model.elements[id.index()].attrs = attrs;
     }
     r.diagnostics.extend(found);
@@ -166,10 +172,11 @@ fn declarations_in(decl: &ast::BoundaryDecl) -> (usize, usize) {
         .fold((0, 1), |(e, b), (de, db)| (e + de, b + db))
 }
 
-/// The declarations whose attributes are typed once every name is declared: their names (for
-/// messages) and attributes, the rest of each declaration freed.
+/// The declarations whose attributes are typed once every name is declared: their attributes
+/// (and a boundary's name, for messages; an element's is in the model), the rest of each
+/// declaration freed.
 struct Pending {
-    elements: Vec<(ElementId, ast::Ident, Vec<ast::Attribute>)>,
+    elements: Vec<(ElementId, Vec<ast::Attribute>)>,
     boundaries: Vec<(BoundaryId, ast::Ident, Vec<ast::Attribute>)>,
 }
 
@@ -398,9 +405,7 @@ fn element(
         attrs: Attributes::default(),
         span: decl.name.span,
     });
-    pending
-        .elements
-        .push((id, decl.name, decl.block.attributes));
+    pending.elements.push((id, decl.block.attributes));
 }
 
 /// The role and kind of an element declaration, when they are known and agree (reported
