@@ -53,18 +53,26 @@ impl SourceFile {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let line = self.line(offset);
+        (line, self.column(line, offset))
+    }
+
+    /// The 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
-        let line = self
-            .line_starts
+        self.line_starts
             .partition_point(|&start| start as usize <= offset)
-            - 1;
-        let line_start = self.line_starts[line] as usize;
+    }
+
+    /// The 1-based column (in characters) of a byte offset on its 1-based `line`.
+    pub fn column(&self, line: usize, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        let line_start = self.line_starts[line - 1] as usize;
         let mut column_end = offset;
         while !self.text.is_char_boundary(column_end) {
             column_end -= 1;
         }
-        let column = self.text[line_start..column_end].chars().count() + 1;
-        (line + 1, column)
+        self.text[line_start..column_end].chars().count() + 1
     }
 }
 
@@ -227,6 +235,13 @@ mod tests {
         assert_eq!(file.line_column(3), (2, 1));
         assert_eq!(file.line_column(5), (2, 2));
         assert_eq!(file.line_column(100), (3, 1));
+        // The line and the column apart give what they give together, at every offset (inside
+        // `ç` too, whose column is the character's).
+        for offset in 0..=8 {
+            let line = file.line(offset);
+            assert_eq!((line, file.column(line, offset)), file.line_column(offset));
+        }
+        assert_eq!(file.column(2, 4), 1);
     }
 
     #[test]

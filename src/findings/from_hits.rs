@@ -121,11 +121,16 @@ pub fn from_hits(
         items: &items,
         packing,
     };
-    // Half the memory and sorting for the keys of any model that fits memory.
+    // Half the memory and sorting for the keys of any model that fits memory. The ranks are let
+    // go once the keys hold them, before the findings are made.
     if packing.width() <= u64::BITS {
-        made.findings(sorted_keys::<u64>(hits, packing, key_of))
+        let keys = sorted_keys::<u64>(hits, packing, key_of);
+        drop((rule_rank, path_rank));
+        made.findings(keys)
     } else {
-        made.findings(sorted_keys::<u128>(hits, packing, key_of))
+        let keys = sorted_keys::<u128>(hits, packing, key_of);
+        drop((rule_rank, path_rank));
+        made.findings(keys)
     }
 }
 
@@ -272,23 +277,21 @@ struct Made<'a> {
 impl Made<'_> {
     fn findings<K: Key>(&self, keys: Vec<K>) -> Vec<Finding> {
         let (items, packing) = (self.items, self.packing);
-        // The line and column of each item with findings, looked up once for all its findings
-        // (an element has several), on both cores.
+        // The line of each item with findings, looked up once for all its findings (an element
+        // has several), on both cores; the column, found from it, is not held for every item.
         let mut found = vec![false; items.count()];
         for key in &keys {
             found[packing.item((*key).into())] = true;
         }
-        let lines: Vec<(u32, u32)> = found
+        let lines: Vec<u32> = found
             .into_par_iter()
             .enumerate()
             .map(|(k, found)| {
                 if !found {
-                    return (0, 0);
+                    return 0;
                 }
                 let span = items.span(k);
-                let source = items.sources.get(span.file);
-                let (line, column) = source.line_column(span.start as usize);
-                (line as u32, column as u32)
+                items.sources.get(span.file).line(span.start as usize) as u32
             })
             .collect();
         keys.into_par_iter()
@@ -297,14 +300,16 @@ impl Made<'_> {
                 let k = packing.item(key);
                 let rule = self.rule_of_rank[packing.rule_rank(key)];
                 let span = items.span(k);
-                let (line, column) = lines[k];
+                let source = items.sources.get(span.file);
+                let line = lines[k];
+                let column = source.column(line as usize, span.start as usize) as u32;
                 Finding {
                     rule: Arc::clone(&self.facts[rule as usize]),
                     severity: Severity::ALL[packing.severity(key)],
                     status: Status::Active,
                     element: ArcStr::clone(items.path(k)),
                     location: Location {
-                        file: ArcStr::clone(&items.sources.get(span.file).name),
+                        file: ArcStr::clone(&source.name),
                         line,
                         column,
                     },
