@@ -20,8 +20,9 @@ const PURGE_DELAY_MS: std::ffi::c_long = 10;
 /// Gives freed memory back to the system after 10 ms instead of mimalloc's second: each phase
 /// of a large compilation frees what the next does not reuse (the syntax tree, the hits), and
 /// a second's delay kept it resident beside what replaced it (the 1,000,000-element check
-/// peaked at 1.17 GiB instead of 1.01 GiB). Left alone when the delay is not the default: set
-/// by `MIMALLOC_PURGE_DELAY`, or a mimalloc whose options are numbered otherwise.
+/// peaked at 1.17 GiB instead of 1.01 GiB). Left alone when the delay reads as anything but
+/// the default: another value given in `MIMALLOC_PURGE_DELAY`, or a mimalloc whose options are
+/// numbered otherwise.
 fn give_back_freed_memory_soon() {
     // SAFETY: reading and setting an allocator option, which mimalloc allows at any time and
     // from any thread; an unknown option number is ignored by both calls.
