@@ -1,19 +1,10 @@
 //! Unit tests of the derived graph facts on a small model.
 
 use super::*;
-use crate::compile::{Options, compile};
-use crate::load::{LoadedFile, NoFiles};
+use crate::compile::compile_clean;
 
 fn model(text: &str) -> Model {
-    let root = LoadedFile {
-        key: "m.flow".into(),
-        name: "m.flow".into(),
-        bytes: text.as_bytes().to_vec(),
-    };
-    let today = time::Date::from_calendar_date(2026, time::Month::June, 1).unwrap();
-    let compilation = compile(root, &mut NoFiles, Options::new(today));
-    assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
-    compilation.model
+    compile_clean(text).model
 }
 
 fn id(model: &Model, name: &str) -> ElementId {

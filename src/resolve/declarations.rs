@@ -594,8 +594,7 @@ fn flow(r: &mut Typer, decl: &ast::FlowDecl, schema: Option<&Schema>) -> Option<
 
 #[cfg(test)]
 mod tests {
-    use crate::compile::{Options, compile};
-    use crate::load::{LoadedFile, NoFiles};
+    use crate::compile::compile_clean;
 
     #[test]
     fn flows_top_level_and_nested_keep_their_source_order() {
@@ -613,14 +612,7 @@ boundary outer : zone {
 }
 flow a -> c "fifth"
 "#;
-        let root = LoadedFile {
-            key: "m.flow".into(),
-            name: "m.flow".into(),
-            bytes: text.as_bytes().to_vec(),
-        };
-        let today = time::Date::from_calendar_date(2026, time::Month::June, 1).unwrap();
-        let compilation = compile(root, &mut NoFiles, Options::new(today));
-        assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
+        let compilation = compile_clean(text);
         let labels: Vec<&str> = compilation
             .model
             .flows

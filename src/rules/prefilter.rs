@@ -165,9 +165,8 @@ impl Known {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compile::{Compilation, Options, compile};
+    use crate::compile::{Compilation, compile_clean};
     use crate::graph::Graph;
-    use crate::load::{LoadedFile, NoFiles};
 
     /// A model with one element of each kind used below and one rule whose condition is
     /// `condition`.
@@ -179,15 +178,7 @@ mod tests {
              flow user -> fn {{ data d }}\nflow fn -> db {{ data d }}\nflow fn -> t {{ data d }}\n\
              rule X-1 \"x\" {{\n  for {subject}\n  where {condition}\n  severity low\n  stride tampering\n  message \"m\"\n}}\n"
         );
-        let root = LoadedFile {
-            key: "m.flow".into(),
-            name: "m.flow".into(),
-            bytes: text.into(),
-        };
-        let today = time::Date::from_calendar_date(2026, time::Month::June, 1).unwrap();
-        let compilation = compile(root, &mut NoFiles, Options::new(today));
-        assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
-        compilation
+        compile_clean(&text)
     }
 
     /// `decide` over the compiled model, an evaluator and the rule of `condition`.
