@@ -61,6 +61,10 @@ impl Model {
     pub fn boundary(&self, id: BoundaryId) -> &Boundary {
         &self.boundaries[id.index()]
     }
+    /// The flow at `index` in [`Model::flows`] (the graph's `FlowIndex`).
+    pub fn flow(&self, index: u32) -> &Flow {
+        &self.flows[index as usize]
+    }
     pub fn find_kind(&self, name: &str) -> Option<KindId> {
         self.kinds
             .iter()

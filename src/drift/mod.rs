@@ -154,7 +154,7 @@ fn to_findings(
             Subject::Flow(f) => (
                 ArcStr::clone(&flow_paths[f as usize]),
                 Item::Flow(f),
-                model.flows[f as usize].span,
+                model.flow(f).span,
             ),
             Subject::Resource(d, r) => {
                 let (file_id, deployment) = &deployments[d];

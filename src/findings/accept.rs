@@ -76,10 +76,7 @@ fn covers(graph: &Graph, target: AcceptTarget, item: Item) -> bool {
     let model = graph.model;
     let (first, second) = match item {
         Item::Element(e) => (Some(e), None),
-        Item::Flow(f) => (
-            Some(model.flows[f as usize].source),
-            Some(model.flows[f as usize].target),
-        ),
+        Item::Flow(f) => (Some(model.flow(f).source), Some(model.flow(f).target)),
         Item::Resource => (None, None),
     };
     let mut ends = first.into_iter().chain(second);

@@ -74,7 +74,7 @@ pub fn compute(
     }
     while let Some((at, authed)) = queue.pop_front() {
         for edge in graph.edges(node(at)) {
-            let flow = &model.flows[*edge.weight() as usize];
+            let flow = model.flow(*edge.weight());
             let target = flow.target;
             let next = authed || flow_authenticates(flow) || authenticates[target.index()];
             let slot = &mut seen[target.index()][next as usize];

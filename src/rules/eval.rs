@@ -103,12 +103,8 @@ impl<'a> Iterator for Links<'a> {
         let flow = |edge: petgraph::graph::EdgeReference<'a, FlowIndex>| *edge.weight();
         Some(match self {
             Links::Flows(edges) => Value::Flow(flow(edges.next()?)),
-            Links::Sources(edges, model) => {
-                Value::Element(model.flows[flow(edges.next()?) as usize].source)
-            }
-            Links::Targets(edges, model) => {
-                Value::Element(model.flows[flow(edges.next()?) as usize].target)
-            }
+            Links::Sources(edges, model) => Value::Element(model.flow(flow(edges.next()?)).source),
+            Links::Targets(edges, model) => Value::Element(model.flow(flow(edges.next()?)).target),
             Links::Boundaries(boundaries) => Value::Boundary(*boundaries.next()?),
             Links::Data(data) => Value::Data(*data.next()?),
         })
@@ -144,7 +140,7 @@ fn links<'a>(graph: &'a Graph<'a>, e: ElementId, field: Field) -> Option<Links<'
 
 /// `source -> target`, and the label when there is one.
 pub fn flow_name(model: &Model, flow: FlowIndex) -> String {
-    let f = &model.flows[flow as usize];
+    let f = model.flow(flow);
     let mut name = format!(
         "{} -> {}",
         model.element(f.source).name,
@@ -413,7 +409,7 @@ impl<'a> Evaluator<'a, '_> {
                 if let Some(items) = flow_links(graph, *f, field) {
                     return list(items.collect());
                 }
-                let flow = &model.flows[*f as usize];
+                let flow = model.flow(*f);
                 match field {
                     Field::Name => Value::Str(Cow::Owned(flow_name(model, *f))),
                     Field::Label => flow
@@ -525,7 +521,7 @@ impl<'a> Evaluator<'a, '_> {
 pub fn attribute<'a>(model: &'a Model, base: &Value, name: &str) -> Value<'a> {
     let attrs = match base {
         Value::Element(e) => &model.element(*e).attrs,
-        Value::Flow(f) => &model.flows[*f as usize].attrs,
+        Value::Flow(f) => &model.flow(*f).attrs,
         Value::Data(d) => &model.data[d.index()].attrs,
         Value::Classification(c) => &model.classifications[c.index()].attrs,
         Value::Boundary(b) => &model.boundary(*b).attrs,

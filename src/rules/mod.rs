@@ -425,7 +425,7 @@ fn severity_of(rule: SeverityRule, graph: &Graph, item: Item) -> Severity {
             Item::Element(e) => graph.exposure[e.index()],
             Item::Resource => Exposure::Internal,
             Item::Flow(f) => {
-                let flow = &graph.model.flows[f as usize];
+                let flow = graph.model.flow(f);
                 let crosses_internet = graph
                     .crossed(f)
                     .any(|b| graph.model.kind(graph.model.boundary(b).kind).name == "internet");
