@@ -8,7 +8,7 @@
 use crate::Compilation;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::findings::{
-    Extra, Finding, Location, OwnText, RuleFacts, Status, apply_accepts, element_paths, flow_paths,
+    Extra, Finding, Location, RuleFacts, Status, apply_accepts, element_paths, flow_paths,
 };
 use crate::graph::{FlowIndex, Graph};
 use crate::model::*;
@@ -178,7 +178,7 @@ fn to_findings(
             line: line as u32,
             column: column as u32,
         });
-        findings.push(Finding {
+        let mut finding = Finding {
             rule: Arc::new(RuleFacts {
                 id: check.id.to_string(),
                 title: check.title.to_string(),
@@ -191,16 +191,14 @@ fn to_findings(
             element: path,
             location: Location::of(sources, span),
             extra: Some(Box::new(Extra {
-                text: Some(OwnText {
-                    message: drift.message.into(),
-                    fix: Some(drift.fix.into()),
-                }),
                 deployed,
-                note: None,
+                ..Extra::default()
             })),
             item,
             span,
-        });
+        };
+        finding.set_text(drift.message, Some(drift.fix));
+        findings.push(finding);
     }
     findings
 }
