@@ -324,7 +324,10 @@ impl Made<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Packing, ranks, text_ranks};
+    use super::{Packing, ranks, sorted_keys, text_ranks};
+    use crate::model::ElementId;
+    use crate::rules::severity::Severity;
+    use crate::rules::{Hit, Item};
 
     #[test]
     fn text_ranks_are_the_ranks_of_the_texts_compared_whole() {
@@ -416,5 +419,54 @@ mod tests {
         }
         // One thing, or none, takes no bits.
         assert_eq!(Packing::new(1, 0).width(), 3);
+    }
+
+    #[test]
+    fn keys_of_either_width_sort_alike_and_keep_the_lowest_item_of_an_id() {
+        // Four items; items 1 and 3 share a path (rank 0), so one rule on both is one id.
+        let path_rank = [2u32, 0, 1, 0];
+        let hit = |rule, k, severity| Hit {
+            rule,
+            item: Item::Element(ElementId(k)),
+            severity,
+        };
+        let hits = vec![
+            hit(0, 3, Severity::High),
+            hit(1, 1, Severity::Low),
+            hit(0, 1, Severity::High),
+            hit(0, 0, Severity::High),
+            hit(1, 2, Severity::Low),
+            hit(0, 2, Severity::Medium),
+        ];
+        let packing = Packing::new(2, 4);
+        let key_of = |hit: Hit| {
+            let Item::Element(e) = hit.item else {
+                unreachable!("the hits are on elements")
+            };
+            let k = e.index();
+            packing.pack(hit.severity.position(), hit.rule, path_rank[k], k)
+        };
+        let decoded = |keys: Vec<u128>| -> Vec<(usize, usize, usize)> {
+            keys.into_iter()
+                .map(|k| (packing.severity(k), packing.rule_rank(k), packing.item(k)))
+                .collect()
+        };
+        let narrow: Vec<u128> = sorted_keys::<u64>(hits.clone(), packing, key_of)
+            .into_iter()
+            .map(u128::from)
+            .collect();
+        let wide = sorted_keys::<u128>(hits, packing, key_of);
+        let high = Severity::High.position();
+        let (medium, low) = (Severity::Medium.position(), Severity::Low.position());
+        // Severity first, then rule, then path; of items 1 and 3 (one id), item 1 is kept.
+        let expected = vec![
+            (high, 0, 1),
+            (high, 0, 0),
+            (medium, 0, 2),
+            (low, 1, 1),
+            (low, 1, 2),
+        ];
+        assert_eq!(decoded(narrow), expected);
+        assert_eq!(decoded(wide), expected);
     }
 }
