@@ -257,6 +257,32 @@ impl Attributes {
         )
     }
 
+    /// Whether attribute `name` was written (not a default).
+    pub fn is_written(&self, name: &str) -> bool {
+        self.written.iter().any(|a| &*a.name == name)
+    }
+
+    /// Whether `self` and `other` have the same attributes written (by name, in order) and
+    /// share their defaults: then every attribute not written has the same value in both.
+    pub fn same_layout(&self, other: &Attributes) -> bool {
+        Arc::ptr_eq(&self.defaults, &other.defaults)
+            && self.written.len() == other.written.len()
+            && self
+                .written
+                .iter()
+                .zip(&other.written)
+                .all(|(a, b)| a.name == b.name)
+    }
+
+    /// Hashes what [`Attributes::same_layout`] compares.
+    pub fn hash_layout(&self, state: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        (Arc::as_ptr(&self.defaults).cast::<Attr>() as usize).hash(state);
+        for attr in &self.written {
+            attr.name.hash(state);
+        }
+    }
+
     pub fn get(&self, name: &str) -> Option<&AttrValue> {
         self.written
             .iter()

@@ -5,6 +5,7 @@
 pub mod check;
 pub mod doc;
 pub mod eval;
+mod groups;
 pub mod ir;
 mod prefilter;
 pub mod severity;
@@ -18,9 +19,8 @@ use crate::source::SourceMap;
 use crate::span::Span;
 use check::Checker;
 use eval::Evaluator;
-use foldhash::{HashMap, HashMapExt};
 use ir::Expr;
-use prefilter::{Known, Shape, shape};
+use prefilter::Known;
 use rayon::prelude::*;
 use severity::{Level, Severity, SeverityRule};
 use std::sync::Arc;
@@ -271,53 +271,34 @@ fn evaluate_with(
 ) -> Vec<Hit> {
     let model = graph.model;
     let enabled: Vec<usize> = (0..rules.len()).filter(|&i| !skip(&rules[i])).collect();
-    // The rules for each kind and role present, decided before the elements are shared out,
-    // each with its condition specialised for that kind and role (or, without the prefilter,
-    // as written).
-    let mut per_kind: HashMap<Shape, Vec<(usize, Expr)>> = HashMap::new();
+    // The rules for each group of subjects present (an element's kind, role and written
+    // attributes; a flow's ends and written attributes), decided before the subjects are
+    // shared out, each with its condition specialised for the group (or, without the
+    // prefilter, as written).
+    let groups = groups::group(model);
     let mut evaluator = Evaluator {
         graph,
         env: Vec::new(),
         reach,
     };
-    for element in &model.elements {
-        per_kind.entry(shape(element)).or_insert_with(|| {
-            let known = Known::Element(shape(element));
+    let per_group: Vec<Vec<(usize, Expr)>> = groups
+        .known
+        .iter()
+        .map(|known| {
             enabled
                 .iter()
                 .copied()
-                .filter(|&r| match rules[r].subject {
-                    Subject::Flows => false,
-                    Subject::Elements => true,
-                    Subject::Role(role) => element.role == role,
-                    Subject::Kind(kind) => element.kind == kind,
+                .filter(|&r| match (rules[r].subject, known) {
+                    (Subject::Flows, Known::Flow { .. }) => true,
+                    (Subject::Flows, Known::Element { .. }) | (_, Known::Flow { .. }) => false,
+                    (Subject::Elements, _) => true,
+                    (Subject::Role(role), Known::Element { shape, .. }) => shape.1 == role,
+                    (Subject::Kind(kind), Known::Element { shape, .. }) => shape.0 == kind,
                 })
-                .filter_map(|r| specialised(&mut evaluator, &known, rules, r, prefilter))
+                .filter_map(|r| specialised(&mut evaluator, known, rules, r, prefilter))
                 .collect()
-        });
-    }
-    // The flow rules for each pair of end shapes present.
-    let flow_rules: Vec<usize> = enabled
-        .into_iter()
-        .filter(|&r| rules[r].subject == Subject::Flows)
+        })
         .collect();
-    let ends = |flow: &Flow| {
-        (
-            shape(model.element(flow.source)),
-            shape(model.element(flow.target)),
-        )
-    };
-    let mut per_ends: HashMap<(Shape, Shape), Vec<(usize, Expr)>> = HashMap::new();
-    for flow in &model.flows {
-        let (source, target) = ends(flow);
-        per_ends.entry((source, target)).or_insert_with(|| {
-            let known = Known::Flow { source, target };
-            flow_rules
-                .iter()
-                .filter_map(|&r| specialised(&mut evaluator, &known, rules, r, prefilter))
-                .collect()
-        });
-    }
     // Elements, then flows, as one range cut into pieces that the cores evaluate; the pieces'
     // hits are joined in order, so the result does not depend on the number of threads.
     let elements = model.elements.len();
@@ -336,18 +317,13 @@ fn evaluate_with(
                 reach,
             };
             for index in range {
-                if index < elements {
-                    let element = &model.elements[index];
-                    let item = Item::Element(ElementId(index as u32));
-                    for (r, condition) in &per_kind[&shape(element)] {
-                        run(&mut evaluator, rules, *r, condition, item, &mut hits);
-                    }
+                let item = if index < elements {
+                    Item::Element(ElementId(index as u32))
                 } else {
-                    let flow = &model.flows[index - elements];
-                    for (r, condition) in &per_ends[&ends(flow)] {
-                        let item = Item::Flow((index - elements) as FlowIndex);
-                        run(&mut evaluator, rules, *r, condition, item, &mut hits);
-                    }
+                    Item::Flow((index - elements) as FlowIndex)
+                };
+                for (r, condition) in &per_group[groups.of[index] as usize] {
+                    run(&mut evaluator, rules, *r, condition, item, &mut hits);
                 }
             }
             hits
@@ -365,7 +341,7 @@ fn evaluate_with(
 /// without the prefilter); none when it cannot hold for them.
 fn specialised<'a>(
     evaluator: &mut Evaluator<'a, '_>,
-    known: &Known,
+    known: &Known<'a>,
     rules: &'a [CompiledRule],
     rule: usize,
     prefilter: bool,

@@ -13,7 +13,7 @@
 
 use super::eval::{self, Evaluator, Value};
 use super::ir::{Expr, Field, Method, Target};
-use crate::model::{Element, KindId, RoleId};
+use crate::model::{Attributes, Element, KindId, RoleId};
 use crate::resolve::can_have;
 use crate::syntax::ast::BinaryOp;
 use std::borrow::Cow;
@@ -29,19 +29,32 @@ pub fn shape(element: &Element) -> Shape {
     (element.kind, element.role)
 }
 
-/// What is known of a rule's subject: an element's shape, or the shapes of a flow's ends.
-pub enum Known {
-    Element(Shape),
-    Flow { source: Shape, target: Shape },
+/// What is known of a rule's subject: an element's shape, or the shapes of a flow's ends; and
+/// when `layout` is given, which of its attributes are written: the subject's attributes are
+/// laid out as `layout`'s ([`Attributes::same_layout`]), so each one not written is the same
+/// default (or absent) for every such subject.
+pub enum Known<'m> {
+    Element {
+        shape: Shape,
+        layout: Option<&'m Attributes>,
+    },
+    Flow {
+        source: Shape,
+        target: Shape,
+        layout: Option<&'m Attributes>,
+    },
 }
 
-impl Known {
+impl<'m> Known<'m> {
     /// `condition` specialised for subjects of the known shapes: each part those shapes decide
     /// is replaced by its truth, and `and`, `or` and `not` over decided parts are folded, so
     /// what is left reads only what differs from one subject to the next. For every such
     /// subject it is true exactly when `condition` is (the result is read as a condition: a
     /// decided part becomes `true` or `false` by whether its value is truthy).
-    pub fn residual<'a>(&self, ev: &mut Evaluator<'a, '_>, condition: &'a Expr) -> Expr {
+    pub fn residual<'a>(&self, ev: &mut Evaluator<'a, '_>, condition: &'a Expr) -> Expr
+    where
+        'm: 'a,
+    {
         match condition {
             Expr::Binary(BinaryOp::And, l, r) => {
                 match (self.residual(ev, l), self.residual(ev, r)) {
@@ -72,8 +85,8 @@ impl Known {
     /// of the subject flow.
     fn shape(&self, expr: &Expr) -> Option<Shape> {
         match (self, expr) {
-            (Known::Element(shape), Expr::Var(SUBJECT)) => Some(*shape),
-            (Known::Flow { source, target }, Expr::Field(base, field))
+            (Known::Element { shape, .. }, Expr::Var(SUBJECT)) => Some(*shape),
+            (Known::Flow { source, target, .. }, Expr::Field(base, field))
                 if matches!(**base, Expr::Var(SUBJECT)) =>
             {
                 match field {
@@ -86,9 +99,20 @@ impl Known {
         }
     }
 
+    /// The layout of the subject's attributes, when `expr` is the subject and it is known.
+    fn layout(&self, expr: &Expr) -> Option<&'m Attributes> {
+        let layout = match self {
+            Known::Element { layout, .. } | Known::Flow { layout, .. } => *layout,
+        };
+        matches!(expr, Expr::Var(SUBJECT)).then_some(layout)?
+    }
+
     /// The expression's value for every subject of the known shapes, or `None` when it
     /// depends on more than that.
-    fn value<'a>(&self, ev: &mut Evaluator<'a, '_>, expr: &'a Expr) -> Option<Value<'a>> {
+    fn value<'a>(&self, ev: &mut Evaluator<'a, '_>, expr: &'a Expr) -> Option<Value<'a>>
+    where
+        'm: 'a,
+    {
         let model = ev.graph.model;
         match expr {
             Expr::Bool(_)
@@ -108,8 +132,11 @@ impl Known {
                     Some(ev.field(&base, *field))
                 }
             },
-            Expr::Attr(base, name) => match self.shape(base) {
-                Some((kind, _)) if !can_have(model.kind(kind), name) => Some(Value::Absent),
+            Expr::Attr(base, name) => match (self.shape(base), self.layout(base)) {
+                (Some((kind, _)), _) if !can_have(model.kind(kind), name) => Some(Value::Absent),
+                (_, Some(layout)) if !layout.is_written(name) => {
+                    Some(layout.get(name).map_or(Value::Absent, eval::from_attr))
+                }
                 _ => {
                     let base = self.value(ev, base)?;
                     Some(eval::attribute(model, &base, name))
@@ -125,6 +152,14 @@ impl Known {
                 (Some((kind, _)), Method::Has(name)) if !can_have(model.kind(kind), name) => {
                     Some(Value::Bool(false))
                 }
+                // Written or a default, the layout says which attributes have a value.
+                (_, Method::Has(name)) => match self.layout(base) {
+                    Some(layout) => Some(Value::Bool(layout.get(name).is_some())),
+                    None => {
+                        let base = self.value(ev, base)?;
+                        Some(ev.method(&base, method))
+                    }
+                },
                 (_, Method::Contains(item)) => {
                     let Value::List(items) = self.value(ev, base)? else {
                         return Some(Value::Bool(false));
@@ -206,7 +241,11 @@ mod tests {
                 .elements
                 .iter()
                 .map(|e| {
-                    let residual = Known::Element(shape(e)).residual(evaluator, condition);
+                    let known = Known::Element {
+                        shape: shape(e),
+                        layout: None,
+                    };
+                    let residual = known.residual(evaluator, condition);
                     (e.name.to_string(), residual)
                 })
                 .collect()
@@ -234,6 +273,7 @@ mod tests {
                     let known = Known::Flow {
                         source: shape(source),
                         target: shape(target),
+                        layout: None,
                     };
                     !matches!(known.residual(evaluator, condition), Expr::Bool(false))
                 })
@@ -355,5 +395,41 @@ mod tests {
             ["user", "db", "t"]
         );
         assert_eq!(may_hold_for("e.role == queue or e.is(aws.lambda)"), ["fn"]);
+    }
+
+    #[test]
+    fn an_attribute_not_written_is_its_default_for_a_whole_layout() {
+        let text = "use aws\nfunction plain : aws.lambda\nfunction traced : aws.lambda { tracing on }\n\
+             rule X-1 \"x\" {\n  for process p\n  where p.has(tracing) and not p.tracing and p.exposed\n\
+             severity low\n  stride tampering\n  message \"m\"\n}\n";
+        let compilation = compile_clean(text);
+        let graph = Graph::build(&compilation.model);
+        let reach = eval::ReachCache::new();
+        let mut evaluator = Evaluator {
+            graph: &graph,
+            env: Vec::new(),
+            reach: &reach,
+        };
+        let rule = compilation.rules.iter().find(|r| r.id == "X-1").unwrap();
+        let residuals: Vec<String> = compilation
+            .model
+            .elements
+            .iter()
+            .map(|element| {
+                let known = Known::Element {
+                    shape: shape(element),
+                    layout: Some(&element.attrs),
+                };
+                format!("{:?}", known.residual(&mut evaluator, &rule.condition))
+            })
+            .collect();
+        // `tracing` defaults to off: for every lambda that does not write it, only the
+        // exposure is left to evaluate.
+        assert_eq!(residuals[0], "Field(Var(0), Exposed)");
+        // Written, its value is the element's own.
+        assert_eq!(
+            residuals[1],
+            "Binary(And, Not(Attr(Var(0), \"tracing\")), Field(Var(0), Exposed))"
+        );
     }
 }

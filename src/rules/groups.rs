@@ -1,0 +1,241 @@
+//! The rules' subjects grouped by what the prefilter can know of them ([`Known`]): each group's
+//! rules are specialised once, and each element and flow is evaluated with its group's.
+//!
+//! An element's group is its kind, role and attribute layout (which attributes are written,
+//! which defaults apply); a flow's, the kinds and roles of its ends and its own layout. Most
+//! declarations write few attributes, so most attribute tests of a rule (`p.has(tracing) and
+//! not p.tracing`) are decided for a whole group. A model whose declarations write their
+//! attributes in many combinations would make many groups, each specialising every rule: past
+//! [`MAX_LAID_OUT`] layouts, further subjects join the group of their shapes alone, with the
+//! layout unknown (evaluated per subject, as before the layouts were known).
+
+use super::prefilter::{Known, shape};
+use crate::model::Model;
+use hashbrown::HashTable;
+use std::hash::{BuildHasher, Hash, Hasher};
+
+/// How many groups with a known layout are made at most.
+const MAX_LAID_OUT: usize = 256;
+
+/// The groups of a model's subjects.
+pub struct Groups<'m> {
+    /// What is known of each group's subjects.
+    pub known: Vec<Known<'m>>,
+    /// The group of each subject: the elements, then the flows, in the model's order.
+    pub of: Vec<u32>,
+}
+
+/// Groups every element and flow of `model`.
+pub fn group(model: &Model) -> Groups<'_> {
+    group_capped(model, MAX_LAID_OUT)
+}
+
+/// [`group`], with at most `max_laid_out` groups of a known layout.
+fn group_capped(model: &Model, max_laid_out: usize) -> Groups<'_> {
+    let mut grouper = Grouper {
+        max_laid_out,
+        known: Vec::new(),
+        table: HashTable::new(),
+        hasher: foldhash::fast::FixedState::default(),
+        laid_out: 0,
+    };
+    let mut of = Vec::with_capacity(model.elements.len() + model.flows.len());
+    for element in &model.elements {
+        of.push(grouper.place(Known::Element {
+            shape: shape(element),
+            layout: Some(&element.attrs),
+        }));
+    }
+    for flow in &model.flows {
+        of.push(grouper.place(Known::Flow {
+            source: shape(model.element(flow.source)),
+            target: shape(model.element(flow.target)),
+            layout: Some(&flow.attrs),
+        }));
+    }
+    Groups {
+        known: grouper.known,
+        of,
+    }
+}
+
+struct Grouper<'m> {
+    known: Vec<Known<'m>>,
+    /// Indices into `known`, hashed by [`hash`].
+    table: HashTable<u32>,
+    hasher: foldhash::fast::FixedState,
+    /// How many groups have a known layout, and how many may.
+    laid_out: usize,
+    max_laid_out: usize,
+}
+
+impl<'m> Grouper<'m> {
+    /// The group of a subject known as `known`, made if it is the first of its group.
+    fn place(&mut self, known: Known<'m>) -> u32 {
+        if let Some(group) = self.find(&known) {
+            return group;
+        }
+        let known = if self.laid_out < self.max_laid_out {
+            self.laid_out += 1;
+            known
+        } else {
+            let unlaid = without_layout(known);
+            if let Some(group) = self.find(&unlaid) {
+                return group;
+            }
+            unlaid
+        };
+        let group = self.known.len() as u32;
+        let hash = self.hash(&known);
+        self.known.push(known);
+        let (known, hasher) = (&self.known, &self.hasher);
+        self.table.insert_unique(hash, group, |&g| {
+            let mut state = hasher.build_hasher();
+            hash_group(&known[g as usize], &mut state);
+            state.finish()
+        });
+        group
+    }
+
+    fn find(&self, known: &Known) -> Option<u32> {
+        self.table
+            .find(self.hash(known), |&g| {
+                same_group(&self.known[g as usize], known)
+            })
+            .copied()
+    }
+
+    fn hash(&self, known: &Known) -> u64 {
+        let mut state = self.hasher.build_hasher();
+        hash_group(known, &mut state);
+        state.finish()
+    }
+}
+
+/// `known` with its layout forgotten.
+fn without_layout(known: Known<'_>) -> Known<'_> {
+    match known {
+        Known::Element { shape, .. } => Known::Element {
+            shape,
+            layout: None,
+        },
+        Known::Flow { source, target, .. } => Known::Flow {
+            source,
+            target,
+            layout: None,
+        },
+    }
+}
+
+/// Whether subjects known as `a` and as `b` belong to one group.
+fn same_group(a: &Known, b: &Known) -> bool {
+    let same_layout = |a: Option<&crate::model::Attributes>, b: Option<&_>| match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => a.same_layout(b),
+        _ => false,
+    };
+    match (a, b) {
+        (
+            Known::Element { shape, layout },
+            Known::Element {
+                shape: other,
+                layout: other_layout,
+            },
+        ) => shape == other && same_layout(*layout, *other_layout),
+        (
+            Known::Flow {
+                source,
+                target,
+                layout,
+            },
+            Known::Flow {
+                source: other_source,
+                target: other_target,
+                layout: other_layout,
+            },
+        ) => {
+            source == other_source && target == other_target && same_layout(*layout, *other_layout)
+        }
+        _ => false,
+    }
+}
+
+/// Hashes what [`same_group`] compares.
+fn hash_group(known: &Known, state: &mut impl Hasher) {
+    let layout = match known {
+        Known::Element { shape, layout } => {
+            0u8.hash(state);
+            shape.hash(state);
+            layout
+        }
+        Known::Flow {
+            source,
+            target,
+            layout,
+        } => {
+            1u8.hash(state);
+            (source, target).hash(state);
+            layout
+        }
+    };
+    match layout {
+        Some(layout) => {
+            true.hash(state);
+            layout.hash_layout(state);
+        }
+        None => false.hash(state),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::compile_clean;
+
+    #[test]
+    fn subjects_group_by_shape_and_written_attributes() {
+        let compilation = compile_clean(
+            "use aws\nfunction a : aws.lambda\nfunction b : aws.lambda\n\
+             function c : aws.lambda { tracing on }\nfunction d : aws.lambda { tracing off }\n\
+             store s : aws.rds\nflow a -> s\nflow b -> s\nflow c -> s { protocol https }\n",
+        );
+        let groups = group(&compilation.model);
+        // a and b write nothing; c and d write `tracing` (its value is theirs, not the
+        // group's); s is another kind; two flows write nothing, one writes its protocol.
+        assert_eq!(groups.of, [0, 0, 1, 1, 2, 3, 3, 4]);
+        assert_eq!(groups.known.len(), 5);
+        assert!(groups.known.iter().all(|k| matches!(
+            k,
+            Known::Element {
+                layout: Some(_),
+                ..
+            } | Known::Flow {
+                layout: Some(_),
+                ..
+            }
+        )));
+    }
+
+    #[test]
+    fn past_the_cap_layouts_are_forgotten() {
+        let compilation = compile_clean(
+            "use aws\nfunction a : aws.lambda\nfunction b : aws.lambda { tracing on }\n\
+             function c : aws.lambda { tracing off }\nfunction d : aws.lambda { timeout 3 }\n\
+             function e : aws.lambda { runtime \"python3.12\" }\nfunction f : aws.lambda\n",
+        );
+        let groups = group_capped(&compilation.model, 2);
+        // a's and b's layouts are the two known; d's and e's join one group of lambdas alone.
+        assert_eq!(groups.of, [0, 1, 1, 2, 2, 0]);
+        assert!(matches!(
+            groups.known[2],
+            Known::Element { layout: None, .. }
+        ));
+        assert!(matches!(
+            groups.known[1],
+            Known::Element {
+                layout: Some(_),
+                ..
+            }
+        ));
+    }
+}
