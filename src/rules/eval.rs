@@ -273,7 +273,16 @@ impl<'a> Evaluator<'a, '_> {
     /// The value of variable `slot`.
     #[inline(always)]
     fn var(&self, slot: usize) -> Value<'a> {
-        self.env.get(slot).cloned().unwrap_or(Value::Absent)
+        // Subjects and most quantified items are elements, flows, data or boundaries: copied
+        // here, without the out-of-line clone (and without making, then dropping, a default).
+        match self.env.get(slot) {
+            Some(Value::Element(e)) => Value::Element(*e),
+            Some(Value::Flow(f)) => Value::Flow(*f),
+            Some(Value::Data(d)) => Value::Data(*d),
+            Some(Value::Boundary(b)) => Value::Boundary(*b),
+            Some(other) => other.clone(),
+            None => Value::Absent,
+        }
     }
 
     /// The value of the base of a field or attribute: most are a variable, read without a
@@ -314,6 +323,8 @@ impl<'a> Evaluator<'a, '_> {
                 _ => None,
             };
             if let Some(items) = items {
+                // An element or flow: nothing to free, and no out-of-line drop for it.
+                discard(base);
                 return self.quantify(quantifier, items, slot, body);
             }
             let items = self.field(&base, *field);
