@@ -219,6 +219,14 @@ impl<'a> Evaluator<'a, '_> {
                 discard(r);
                 holds
             }
+            Expr::OneOf(value, literals) => {
+                let value = self.eval(value);
+                let holds = literals
+                    .iter()
+                    .any(|literal| equal(&value, &self.eval(literal)));
+                discard(value);
+                holds
+            }
             _ => {
                 let value = self.eval(expr);
                 let holds = value.truthy();
@@ -240,7 +248,7 @@ impl<'a> Evaluator<'a, '_> {
             Expr::Kind(k) => Value::Kind(*k),
             Expr::Element(e) => Value::Element(*e),
             Expr::Var(slot) => self.var(*slot),
-            Expr::Not(_) | Expr::Binary(..) => Value::Bool(self.holds(expr)),
+            Expr::Not(_) | Expr::Binary(..) | Expr::OneOf(..) => Value::Bool(self.holds(expr)),
             Expr::Field(base, field) => {
                 let base = self.operand(base);
                 let value = self.field(&base, *field);

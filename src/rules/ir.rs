@@ -5,7 +5,7 @@ use crate::model::*;
 use crate::syntax::ast::BinaryOp;
 
 /// A checked expression.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Expr {
     Bool(bool),
     Int(i64),
@@ -24,6 +24,9 @@ pub enum Expr {
     Quantifier(Quantifier, Box<Expr>, usize, Box<Expr>),
     Not(Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// Whether the value equals (as `==` compares) one of the literals: `x == a or x == b`
+    /// with `x` read once. Made only by [`super::fuse`], never by the checker.
+    OneOf(Box<Expr>, Vec<Expr>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,7 +86,7 @@ pub enum Target {
 }
 
 /// A built-in method.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Method {
     /// `e.within(aws.vpc)`: one of the element's boundaries matches.
     Within(Target),

@@ -5,6 +5,7 @@
 pub mod check;
 pub mod doc;
 pub mod eval;
+mod fuse;
 mod groups;
 pub mod ir;
 mod prefilter;
@@ -337,8 +338,9 @@ fn evaluate_with(
     joined
 }
 
-/// Rule `rule` with its condition specialised for the subjects `known` describes (as written
-/// without the prefilter); none when it cannot hold for them.
+/// Rule `rule` with its condition specialised for the subjects `known` describes and its
+/// comparisons joined ([`fuse`]), or as written without the prefilter; none when it cannot
+/// hold for them.
 fn specialised<'a>(
     evaluator: &mut Evaluator<'a, '_>,
     known: &Known<'a>,
@@ -348,7 +350,7 @@ fn specialised<'a>(
 ) -> Option<(usize, Expr)> {
     let condition = &rules[rule].condition;
     let condition = if prefilter {
-        known.residual(evaluator, condition)
+        fuse::fuse(known.residual(evaluator, condition))
     } else {
         condition.clone()
     };

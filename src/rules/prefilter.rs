@@ -173,6 +173,11 @@ impl<'m> Known<'m> {
                 }
             },
             Expr::Not(inner) => Some(Value::Bool(!self.value(ev, inner)?.truthy())),
+            Expr::OneOf(value, literals) => {
+                let value = self.value(ev, value)?;
+                let equal = |literal| eval::compare(BinaryOp::Eq, &value, &ev.eval(literal));
+                Some(Value::Bool(literals.iter().any(equal)))
+            }
             Expr::Binary(BinaryOp::And, l, r) => {
                 let (l, r) = (self.value(ev, l), self.value(ev, r));
                 match (l, r) {
