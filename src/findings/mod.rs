@@ -19,6 +19,7 @@ pub use render_text::{
 pub use texts::{Shown, Texts, shown};
 
 use crate::graph::Graph;
+use crate::graph::pairs::Pairs;
 use crate::model::*;
 use crate::rules::Item;
 use crate::rules::severity::Severity;
@@ -285,23 +286,11 @@ pub fn flow_paths(graph: &Graph, paths: &[ArcStr]) -> Vec<ArcStr> {
 
 /// Each flow's place among the flows that join the same source to the same target, counted
 /// from 1 in the flows' order; 0 for a flow that is the only one between its ends (most are).
-/// Found by sorting the flows by their ends on both cores, not by a table of every pair: the
-/// flows of a large model are millions, and a table of them is a cache miss per flow.
 fn places_among_pairs(flows: &[Flow]) -> Vec<u32> {
-    let ends = |flow: &Flow| (u64::from(flow.source.0) << 32) | u64::from(flow.target.0);
-    let mut by_ends: Vec<(u64, u32)> = flows
-        .par_iter()
-        .enumerate()
-        .map(|(index, flow)| (ends(flow), index as u32))
-        .collect();
-    // By the ends, then the flow's index: a pair's flows in their order.
-    by_ends.par_sort_unstable();
     let mut nth = vec![0; flows.len()];
-    for run in by_ends.chunk_by(|a, b| a.0 == b.0) {
-        if run.len() > 1 {
-            for (place, (_, index)) in run.iter().enumerate() {
-                nth[*index as usize] = place as u32 + 1;
-            }
+    for pair in Pairs::of(flows).shared() {
+        for (place, index) in pair.enumerate() {
+            nth[index] = place as u32 + 1;
         }
     }
     nth
@@ -309,30 +298,7 @@ fn places_among_pairs(flows: &[Flow]) -> Vec<u32> {
 
 #[cfg(test)]
 mod tests {
-    use super::{id_order, places_among_pairs};
-    use crate::model::{Attributes, ElementId, Flow};
-    use crate::span::{FileId, Span};
-
-    #[test]
-    fn flows_sharing_their_ends_are_numbered_in_order_and_the_others_not() {
-        let flow = |source, target| Flow {
-            source: ElementId(source),
-            target: ElementId(target),
-            label: None,
-            attrs: Attributes::default(),
-            span: Span::new(FileId(0), 0, 0),
-        };
-        let flows = [
-            flow(0, 1),
-            flow(0, 2),
-            flow(0, 1),
-            flow(1, 0),
-            flow(7, 7),
-            flow(0, 1),
-        ];
-        assert_eq!(places_among_pairs(&flows), [1, 0, 2, 0, 0, 3]);
-        assert!(places_among_pairs(&[]).is_empty());
-    }
+    use super::id_order;
 
     #[test]
     fn ids_order_by_their_two_parts_as_the_joined_strings_do() {

@@ -9,6 +9,7 @@
 
 mod exposure;
 mod lists;
+pub mod pairs;
 
 pub use lists::Lists;
 

@@ -2,8 +2,8 @@
 
 use super::Resolver;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::graph::pairs::Pairs;
 use crate::load::{Origin, Unit};
-use crate::model::*;
 use foldhash::{HashMap, HashMapExt};
 
 /// `root_has_items`: whether the root file declares anything (told, since its flows are no
@@ -28,13 +28,20 @@ fn missing_header(r: &mut Resolver, unit: &Unit, root_has_items: bool) {
 }
 
 fn flows(r: &mut Resolver) {
-    // The first flow between each two elements; the flows of a pair joined more than once are
-    // then told apart by label (hashing a pair, not its label, for each of a million flows).
-    let mut first: HashMap<(ElementId, ElementId), usize> =
-        HashMap::with_capacity(r.model.flows.len());
-    let mut seen: HashMap<(ElementId, ElementId, Option<&str>), crate::span::Span> = HashMap::new();
+    let flows = &r.model.flows;
+    // For each flow that repeats an earlier one (the same ends and label), the first of them.
+    let mut repeats: Vec<Option<usize>> = vec![None; flows.len()];
+    for pair in Pairs::of(flows).shared() {
+        let mut first: HashMap<Option<&str>, usize> = HashMap::new();
+        for index in pair {
+            let earliest = *first.entry(flows[index].label.as_deref()).or_insert(index);
+            if earliest != index {
+                repeats[index] = Some(earliest);
+            }
+        }
+    }
     let mut found = Vec::new();
-    for (index, flow) in r.model.flows.iter().enumerate() {
+    for (flow, repeats) in flows.iter().zip(repeats) {
         let source = &r.model.element(flow.source).name;
         if flow.source == flow.target {
             found.push(
@@ -58,25 +65,13 @@ fn flows(r: &mut Resolver) {
                 ),
             );
         }
-        let pair = (flow.source, flow.target);
-        let earliest = *first.entry(pair).or_insert(index);
-        if earliest == index {
-            // The first flow between these two elements: nothing to repeat.
-            continue;
-        }
-        let earliest = &r.model.flows[earliest];
-        seen.entry((pair.0, pair.1, earliest.label.as_deref()))
-            .or_insert(earliest.span);
-        let key = (flow.source, flow.target, flow.label.as_deref());
-        if let Some(first) = seen.get(&key) {
+        if let Some(first) = repeats {
             found.push(
                 Diagnostic::warning(Code::DuplicateFlow, "the same flow is declared twice")
                     .with_primary(flow.span, "declared again here")
-                    .with_secondary(*first, "first declared here")
+                    .with_secondary(flows[first].span, "first declared here")
                     .with_help("merge the two, or give them different labels"),
             );
-        } else {
-            seen.insert(key, flow.span);
         }
     }
     r.diagnostics.extend(found);
