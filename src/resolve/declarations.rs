@@ -369,7 +369,7 @@ fn element_as_attribute(
     (bare && !r.roles.contains_key(decl.keyword.name.as_str()) && is_attr()).then(|| {
         ast::Attribute {
             key: decl.keyword.clone(),
-            values: vec![ast::Value {
+            values: smallvec::smallvec![ast::Value {
                 kind: ast::ValueKind::Ident(decl.name.name.clone()),
                 span: decl.name.span,
             }],

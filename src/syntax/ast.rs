@@ -5,6 +5,7 @@
 
 use crate::span::Span;
 use compact_str::CompactString;
+use smallvec::SmallVec;
 
 /// A parsed file: its declarations in source order.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -75,7 +76,7 @@ pub struct Block {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attribute {
     pub key: Ident,
-    pub values: Vec<Value>,
+    pub values: SmallVec<[Value; 1]>,
     pub span: Span,
 }
 

@@ -17,6 +17,7 @@ use super::scan::trivia_end;
 use super::{DECLARATION_KEYWORDS, MAX_EXPRESSION_OPERATORS};
 use crate::span::{FileId, Span};
 use compact_str::CompactString;
+use smallvec::SmallVec;
 
 /// Parses well-formed text; `None` when the text needs the reference parser.
 pub fn parse(file: FileId, text: &str) -> Option<File> {
@@ -730,12 +731,12 @@ impl<'t> Parser<'t> {
         let start = self.pos;
         let key = self.ident()?;
         let after_key = self.pos;
-        let mut values = Vec::new();
+        let mut values = SmallVec::new();
         if self.skip_hspace() {
             match self.value(true)? {
                 Some(first) => {
                     // Most attributes have one value.
-                    values = vec![first];
+                    values = smallvec::smallvec![first];
                     self.more_values(&mut values)?;
                 }
                 None => self.pos = after_key,
@@ -760,7 +761,7 @@ impl<'t> Parser<'t> {
     }
 
     /// `(hspace* "," (hspace | NEWLINE | COMMENT)* value)*`
-    fn more_values(&mut self, values: &mut Vec<Value>) -> Parse<()> {
+    fn more_values(&mut self, values: &mut SmallVec<[Value; 1]>) -> Parse<()> {
         loop {
             let before = self.pos;
             self.skip_hspace();

@@ -14,6 +14,7 @@ use crate::span::{FileId, Span};
 use pest::Parser;
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
+use smallvec::SmallVec;
 use std::cell::RefCell;
 use std::sync::LazyLock;
 
@@ -292,7 +293,7 @@ impl Lowerer<'_> {
         let key = self.ident(inner.next().expect("attribute key"));
         let values = match inner.next() {
             Some(list) => list.into_inner().map(|v| self.value(v)).collect(),
-            None => Vec::new(),
+            None => SmallVec::new(),
         };
         Attribute { key, values, span }
     }
