@@ -1,15 +1,18 @@
 //! Which rules can hold for the elements of one kind and role, or for the flows between
-//! elements of two kinds and roles, decided once per kind (or pair) instead of once per element
-//! or flow.
+//! elements of two kinds and roles, decided once per group of such subjects instead of once per
+//! element or flow ([`super::groups`] makes the groups).
 //!
 //! Most rules open with a test of the subject's role or kind (`e.role == store and …`,
 //! `e.kind.supports(encryption(cmk)) and …`, `p.has(authorizer)`, which no element of a kind
 //! without that attribute has); flow rules test their ends (`f.target.role == store`). Those
 //! parts read nothing but kinds and roles, so they are evaluated once for each kind and role (or
 //! pair of ends) present, and a rule whose condition is then known to be false is never run on
-//! those elements or flows. A rule that might hold runs with its condition specialised for the
-//! kind and role ([`Known::residual`]): the decided parts folded away, the rest evaluated per
-//! element, so the findings are exactly those of evaluating every rule everywhere.
+//! those elements or flows. When the subjects' attribute layout is known too (which attributes
+//! they write), an attribute they do not write is its kind's default, the same for all of them,
+//! and is decided the same way (`not p.tracing` for every lambda that leaves `tracing` off). A
+//! rule that might hold runs with its condition specialised for the group
+//! ([`Known::residual`]): the decided parts folded away, the rest evaluated per element, so the
+//! findings are exactly those of evaluating every rule everywhere.
 
 use super::eval::{self, Evaluator, Value};
 use super::ir::{Expr, Field, Method, Target};
