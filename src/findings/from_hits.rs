@@ -67,6 +67,10 @@ fn chunk(text: &str, from: usize) -> u128 {
     u128::from_be_bytes(bytes)
 }
 
+/// How many bytes deep [`refine`] sorts by keys; a group of texts that share more is sorted by
+/// comparing them whole, so that the recursion stays shallow whatever the texts.
+const KEYED_DEPTH: usize = 64 * CHUNK;
+
 /// Sorts each group of `keyed` whose texts share their first `depth` bytes (neighbours with
 /// equal keys) by the texts' next sixteen bytes, and so on until the texts of a group end.
 fn refine<'t>(keyed: &mut [(u128, u32)], depth: usize, text: &(impl Fn(usize) -> &'t str + Sync)) {
@@ -76,6 +80,12 @@ fn refine<'t>(keyed: &mut [(u128, u32)], depth: usize, text: &(impl Fn(usize) ->
         .for_each(|group| {
             // Texts that agree on every byte up to their end are equal: nothing left to sort.
             if group.iter().all(|&(_, i)| text(i as usize).len() <= depth) {
+                return;
+            }
+            // The keys are left as they are: equal for the whole group, so the ranks compare
+            // its neighbours whole.
+            if depth >= KEYED_DEPTH {
+                group.sort_unstable_by(|a, b| text(a.1 as usize).cmp(text(b.1 as usize)));
                 return;
             }
             for entry in group.iter_mut() {
@@ -375,6 +385,15 @@ mod tests {
             texts.push(format!("{long}fn{i}->{long}db{i}#2"));
         }
         texts.push(format!("{long}fn"));
+        // Past the depth sorted by keys: texts sharing more than a kilobyte, equal or not, and
+        // each a prefix of the next.
+        let deep = "boundary/".repeat(150);
+        for suffix in ["b", "a", "b", "", "ab", "a\u{e9}"] {
+            texts.push(format!("{deep}{suffix}"));
+        }
+        for n in [40, 0, 80, 3, 40] {
+            texts.push(format!("{deep}{}", "x".repeat(n)));
+        }
         let rank = text_ranks(texts.len(), |k| &texts[k]);
         let by_comparison = ranks(texts.len(), |a, b| texts[a].cmp(&texts[b]));
         assert_eq!(rank, by_comparison);
