@@ -8,6 +8,7 @@ use crate::model::*;
 use crate::span::Span;
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{self, Item, Member};
+use compact_str::CompactString;
 use foldhash::{HashMap, HashMapExt};
 
 pub(super) fn resolve(r: &mut Resolver, unit: &Unit, taken: Taken) {
@@ -43,6 +44,7 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit, taken: Taken) {
     let mut pending = Pending {
         elements: Vec::with_capacity(elements),
         boundaries: Vec::with_capacity(boundaries),
+        last_shape: None,
     };
     // Each declaration is freed as it is declared, but for the attributes still to be typed.
     for item in structure {
@@ -178,6 +180,9 @@ fn declarations_in(decl: &ast::BoundaryDecl) -> (usize, usize) {
 struct Pending {
     elements: Vec<(ElementId, Vec<ast::Attribute>)>,
     boundaries: Vec<(BoundaryId, ast::Ident, Vec<ast::Attribute>)>,
+    /// The keyword and kind of the last element whose shape was found, and its shape: the
+    /// elements of a large model come in runs of one keyword and kind, each looked up once.
+    last_shape: Option<(CompactString, Option<CompactString>, (RoleId, KindId))>,
 }
 
 /// The schema kind `name` declared in `core`, if core is intact.
@@ -386,7 +391,7 @@ fn element(
 ) {
     // The name is declared once its role and kind are known, as the element it will be (or as
     // broken): one look-up in the name table per element.
-    let shape = element_shape(r, &decl);
+    let shape = remembered_shape(r, &decl, &mut pending.last_shape);
     let id = ElementId(r.model.elements.len() as u32);
     let entity = shape.map_or(Entity::Broken, |_| Entity::Element(id));
     if !r.declare(&decl.name, entity) {
@@ -406,6 +411,25 @@ fn element(
         span: decl.name.span,
     });
     pending.elements.push((id, decl.block.attributes));
+}
+
+/// [`element_shape`], remembered for the next declaration of the same keyword and kind (only
+/// when it is known: a declaration with a mistake is always reported).
+fn remembered_shape(
+    r: &mut Resolver,
+    decl: &ast::ElementDecl,
+    last: &mut Option<(CompactString, Option<CompactString>, (RoleId, KindId))>,
+) -> Option<(RoleId, KindId)> {
+    let kind = decl.kind.as_ref().map(|k| &k.name);
+    if let Some((keyword, last_kind, shape)) = last
+        && *keyword == decl.keyword.name
+        && last_kind.as_ref() == kind
+    {
+        return Some(*shape);
+    }
+    let shape = element_shape(r, decl)?;
+    *last = Some((decl.keyword.name.clone(), kind.cloned(), shape));
+    Some(shape)
 }
 
 /// The role and kind of an element declaration, when they are known and agree (reported
@@ -595,6 +619,49 @@ fn flow(r: &mut Typer, decl: &ast::FlowDecl, schema: Option<&Schema>) -> Option<
 #[cfg(test)]
 mod tests {
     use crate::compile::compile_clean;
+
+    #[test]
+    fn runs_of_one_keyword_and_kind_share_their_shape_and_every_mistake_is_reported() {
+        let text = "use aws\nfunction a : aws.lambda\nfunction b : aws.lambda\n\
+                    function c : aws.nope\nfunction d : aws.nope\nstore e : aws.lambda\n\
+                    service f\nfunction g : aws.lambda\nservice h\n";
+        let root = crate::load::LoadedFile {
+            key: "m.flow".into(),
+            name: "m.flow".into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let today = time::Date::from_calendar_date(2026, time::Month::June, 1).expect("a date");
+        let compilation = crate::compile(
+            root,
+            &mut crate::load::NoFiles,
+            crate::compile::Options::new(today),
+        );
+        let codes: Vec<String> = compilation
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| format!("{:?}", d.code))
+            .collect();
+        // Both unknown kinds are reported, not only the first of the run, and so is the store
+        // declared with a process kind.
+        assert_eq!(codes, ["UnknownKind", "UnknownKind", "RoleMismatch"]);
+        let model = &compilation.model;
+        let shapes: Vec<(&str, &str)> = model
+            .elements
+            .iter()
+            .map(|e| (e.name.as_str(), model.kind(e.kind).name.as_str()))
+            .collect();
+        assert_eq!(
+            shapes,
+            [
+                ("a", "aws.lambda"),
+                ("b", "aws.lambda"),
+                ("f", "process"),
+                ("g", "aws.lambda"),
+                ("h", "process")
+            ]
+        );
+    }
 
     #[test]
     fn flows_top_level_and_nested_keep_their_source_order() {
