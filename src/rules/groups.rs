@@ -61,7 +61,7 @@ fn group_capped(model: &Model, max_laid_out: usize) -> Groups<'_> {
 
 struct Grouper<'m> {
     known: Vec<Known<'m>>,
-    /// Indices into `known`, hashed by [`hash`].
+    /// Indices into `known`, hashed by [`hash_group`].
     table: HashTable<u32>,
     hasher: foldhash::fast::FixedState,
     /// How many groups have a known layout, and how many may.
