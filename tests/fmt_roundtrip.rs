@@ -126,3 +126,26 @@ fn formatting_a_crlf_file_means_what_its_repaired_text_means() {
         after.1
     );
 }
+
+/// Found by fuzzing: a `where` clause with a comment inside is kept as written, and its CRLF
+/// line end (after the comment) was kept too, so the formatted file still had the CRLF error.
+#[test]
+fn a_crlf_line_end_inside_a_commented_where_clause_is_repaired() {
+    let text = "model \"M\" { owner \"t\" }\nactor a\nrule X-1 \"x\" {\n  for actor x\n  \
+                where x.exposed or // a note\r\n    x.exposed\r\r\n  severity low\n  \
+                stride spoofing\n  message \"m\"\n}\n";
+    let formatted = format(FileId(0), text).unwrap();
+    assert!(!formatted.contains('\r'), "{formatted:?}");
+    assert!(formatted.contains("// a note\n"), "{formatted:?}");
+    assert_eq!(format(FileId(0), &formatted).unwrap(), formatted);
+    let base = support::repo_root();
+    let repaired = text.replace("\r\r\n", "\n").replace("\r\n", "\n");
+    let before = meaning(&base, "crlf.flow", repaired.into_bytes());
+    let after = meaning(&base, "crlf.flow", formatted.into_bytes());
+    assert_eq!(before, after);
+    assert!(
+        !after.1.iter().any(|(code, _)| code == "TF0007"),
+        "{:?}",
+        after.1
+    );
+}
