@@ -275,6 +275,7 @@ fn rule(p: &mut Printer, d: &RuleDecl) {
                     p.leading(start);
                     p.skip_comments_before(end);
                     p.source(expr.span.start as usize, expr.span.end as usize)
+                        .to_string()
                 } else {
                     expr.to_string()
                 };

@@ -11,6 +11,7 @@ mod printer;
 use crate::diagnostic::Diagnostic;
 use crate::span::FileId;
 use crate::syntax;
+use std::borrow::Cow;
 
 /// Why a file was not formatted.
 #[derive(Debug)]
@@ -21,9 +22,12 @@ pub enum FormatError {
     Internal(String),
 }
 
-/// Formats the text of one file (`file` is its id, for diagnostics).
+/// Formats the text of one file (`file` is its id, for diagnostics). CRLF line ends are
+/// repaired: the text is formatted with the carriage returns before each line feed dropped, so
+/// none is left anywhere, in text kept as written (a commented `where` clause) too.
 pub fn format(file: FileId, text: &str) -> Result<String, FormatError> {
-    let formatted = format_once(file, text)?;
+    let text = line_feeds_only(text);
+    let formatted = format_once(file, &text)?;
     let again = format_once(file, &formatted)
         .map_err(|_| FormatError::Internal("the formatted text does not parse".to_string()))?;
     if again != formatted {
@@ -32,6 +36,25 @@ pub fn format(file: FileId, text: &str) -> Result<String, FormatError> {
         ));
     }
     Ok(formatted)
+}
+
+/// `text` without the carriage returns that come before a line feed (however many there are);
+/// a carriage return followed by anything else stays.
+fn line_feeds_only(text: &str) -> Cow<'_, str> {
+    if !text.contains("\r\n") {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        match line.strip_suffix('\n') {
+            Some(line) => {
+                out.push_str(line.trim_end_matches('\r'));
+                out.push('\n');
+            }
+            None => out.push_str(line),
+        }
+    }
+    Cow::Owned(out)
 }
 
 fn format_once(file: FileId, text: &str) -> Result<String, FormatError> {
@@ -55,4 +78,18 @@ fn format_once(file: FileId, text: &str) -> Result<String, FormatError> {
         )));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_feeds_only;
+
+    #[test]
+    fn only_carriage_returns_before_a_line_feed_go() {
+        assert_eq!(line_feeds_only("a\r\r\nb\rc\r\n\rd\r"), "a\nb\rc\n\rd\r");
+        assert!(matches!(
+            line_feeds_only("a\nb\r"),
+            std::borrow::Cow::Borrowed("a\nb\r")
+        ));
+    }
 }

@@ -31,31 +31,9 @@ impl<'a> Printer<'a> {
         self.indent * 2
     }
 
-    /// The source text `start..end`, with the carriage returns before each line feed dropped
-    /// (CRLF line ends are what formatting repairs, in text kept as written too).
-    pub fn source(&self, start: usize, end: usize) -> String {
-        let text = &self.text[start..end];
-        if !text.contains('\r') {
-            return text.to_string();
-        }
-        let mut out = String::with_capacity(text.len());
-        let mut carriage_returns = 0;
-        for c in text.chars() {
-            match c {
-                '\r' => carriage_returns += 1,
-                '\n' => {
-                    out.push('\n');
-                    carriage_returns = 0;
-                }
-                other => {
-                    out.extend(std::iter::repeat_n('\r', carriage_returns));
-                    carriage_returns = 0;
-                    out.push(other);
-                }
-            }
-        }
-        out.extend(std::iter::repeat_n('\r', carriage_returns));
-        out
+    /// The source text `start..end`.
+    pub fn source(&self, start: usize, end: usize) -> &'a str {
+        &self.text[start..end]
     }
 
     /// Whether any comment starts inside `start..end`.
