@@ -171,16 +171,22 @@ fn disabled_patterns(
 }
 
 /// For the library's unit tests: compiles `text` as the one file `m.flow` (the standard
-/// library aside), dated 2026-06-01, and checks it has no errors.
+/// library aside), dated 2026-06-01.
 #[cfg(test)]
-pub(crate) fn compile_clean(text: &str) -> Compilation {
+pub(crate) fn compile_text(text: &str) -> Compilation {
     let root = LoadedFile {
         key: "m.flow".into(),
         name: "m.flow".into(),
         bytes: text.as_bytes().to_vec(),
     };
     let today = time::Date::from_calendar_date(2026, time::Month::June, 1).expect("a date");
-    let compilation = compile(root, &mut load::NoFiles, Options::new(today));
+    compile(root, &mut load::NoFiles, Options::new(today))
+}
+
+/// [`compile_text`], checking the model has no errors.
+#[cfg(test)]
+pub(crate) fn compile_clean(text: &str) -> Compilation {
+    let compilation = compile_text(text);
     assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
     compilation
 }

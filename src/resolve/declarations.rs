@@ -618,24 +618,14 @@ fn flow(r: &mut Typer, decl: &ast::FlowDecl, schema: Option<&Schema>) -> Option<
 
 #[cfg(test)]
 mod tests {
-    use crate::compile::compile_clean;
+    use crate::compile::{compile_clean, compile_text};
 
     #[test]
     fn runs_of_one_keyword_and_kind_share_their_shape_and_every_mistake_is_reported() {
         let text = "use aws\nfunction a : aws.lambda\nfunction b : aws.lambda\n\
                     function c : aws.nope\nfunction d : aws.nope\nstore e : aws.lambda\n\
                     service f\nfunction g : aws.lambda\nservice h\n";
-        let root = crate::load::LoadedFile {
-            key: "m.flow".into(),
-            name: "m.flow".into(),
-            bytes: text.as_bytes().to_vec(),
-        };
-        let today = time::Date::from_calendar_date(2026, time::Month::June, 1).expect("a date");
-        let compilation = crate::compile(
-            root,
-            &mut crate::load::NoFiles,
-            crate::compile::Options::new(today),
-        );
+        let compilation = compile_text(text);
         let codes: Vec<String> = compilation
             .diagnostics
             .iter()

@@ -230,7 +230,15 @@ mod tests {
         condition: &str,
         decide: impl for<'a, 'c> FnOnce(&'a crate::model::Model, &mut Evaluator<'a, 'c>, &'a Expr) -> T,
     ) -> T {
-        let compilation = with_rule(subject, condition);
+        deciding_in(with_rule(subject, condition), decide)
+    }
+
+    /// `decide` over the model of `compilation`, an evaluator and the condition of its rule
+    /// `X-1`.
+    fn deciding_in<T>(
+        compilation: Compilation,
+        decide: impl for<'a, 'c> FnOnce(&'a crate::model::Model, &mut Evaluator<'a, 'c>, &'a Expr) -> T,
+    ) -> T {
         let graph = Graph::build(&compilation.model);
         let reach = eval::ReachCache::new();
         let mut evaluator = Evaluator {
@@ -410,27 +418,20 @@ mod tests {
         let text = "use aws\nfunction plain : aws.lambda\nfunction traced : aws.lambda { tracing on }\n\
              rule X-1 \"x\" {\n  for process p\n  where p.has(tracing) and not p.tracing and p.exposed\n\
              severity low\n  stride tampering\n  message \"m\"\n}\n";
-        let compilation = compile_clean(text);
-        let graph = Graph::build(&compilation.model);
-        let reach = eval::ReachCache::new();
-        let mut evaluator = Evaluator {
-            graph: &graph,
-            env: Vec::new(),
-            reach: &reach,
-        };
-        let rule = compilation.rules.iter().find(|r| r.id == "X-1").unwrap();
-        let residuals: Vec<String> = compilation
-            .model
-            .elements
-            .iter()
-            .map(|element| {
-                let known = Known::Element {
-                    shape: shape(element),
-                    layout: Some(&element.attrs),
-                };
-                format!("{:?}", known.residual(&mut evaluator, &rule.condition))
-            })
-            .collect();
+        let residuals: Vec<String> =
+            deciding_in(compile_clean(text), |model, evaluator, condition| {
+                model
+                    .elements
+                    .iter()
+                    .map(|element| {
+                        let known = Known::Element {
+                            shape: shape(element),
+                            layout: Some(&element.attrs),
+                        };
+                        format!("{:?}", known.residual(evaluator, condition))
+                    })
+                    .collect()
+            });
         // `tracing` defaults to off: for every lambda that does not write it, only the
         // exposure is left to evaluate.
         assert_eq!(residuals[0], "Field(Var(0), Exposed)");
