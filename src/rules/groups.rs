@@ -9,8 +9,8 @@
 //! [`MAX_LAID_OUT`] layouts, further subjects join the group of their shapes alone, with the
 //! layout unknown (evaluated per subject, as before the layouts were known).
 
-use super::prefilter::{Known, shape};
-use crate::model::Model;
+use super::prefilter::{Known, Shape, shape};
+use crate::model::{Attributes, Model};
 use hashbrown::HashTable;
 use std::hash::{BuildHasher, Hash, Hasher};
 
@@ -61,7 +61,7 @@ fn group_capped(model: &Model, max_laid_out: usize) -> Groups<'_> {
 
 struct Grouper<'m> {
     known: Vec<Known<'m>>,
-    /// Indices into `known`, hashed by [`hash_group`].
+    /// Indices into `known`, hashed by [`group_hash`].
     table: HashTable<u32>,
     hasher: foldhash::fast::FixedState,
     /// How many groups have a known layout, and how many may.
@@ -86,29 +86,20 @@ impl<'m> Grouper<'m> {
             unlaid
         };
         let group = self.known.len() as u32;
-        let hash = self.hash(&known);
+        let hash = group_hash(&self.hasher, &known);
         self.known.push(known);
         let (known, hasher) = (&self.known, &self.hasher);
-        self.table.insert_unique(hash, group, |&g| {
-            let mut state = hasher.build_hasher();
-            hash_group(&known[g as usize], &mut state);
-            state.finish()
-        });
+        self.table
+            .insert_unique(hash, group, |&g| group_hash(hasher, &known[g as usize]));
         group
     }
 
     fn find(&self, known: &Known) -> Option<u32> {
         self.table
-            .find(self.hash(known), |&g| {
+            .find(group_hash(&self.hasher, known), |&g| {
                 same_group(&self.known[g as usize], known)
             })
             .copied()
-    }
-
-    fn hash(&self, known: &Known) -> u64 {
-        let mut state = self.hasher.build_hasher();
-        hash_group(known, &mut state);
-        state.finish()
     }
 }
 
@@ -127,64 +118,44 @@ fn without_layout(known: Known<'_>) -> Known<'_> {
     }
 }
 
-/// Whether subjects known as `a` and as `b` belong to one group.
-fn same_group(a: &Known, b: &Known) -> bool {
-    let same_layout = |a: Option<&crate::model::Attributes>, b: Option<&_>| match (a, b) {
-        (None, None) => true,
-        (Some(a), Some(b)) => a.same_layout(b),
-        _ => false,
-    };
-    match (a, b) {
-        (
-            Known::Element { shape, layout },
-            Known::Element {
-                shape: other,
-                layout: other_layout,
-            },
-        ) => shape == other && same_layout(*layout, *other_layout),
-        (
-            Known::Flow {
-                source,
-                target,
-                layout,
-            },
-            Known::Flow {
-                source: other_source,
-                target: other_target,
-                layout: other_layout,
-            },
-        ) => {
-            source == other_source && target == other_target && same_layout(*layout, *other_layout)
-        }
-        _ => false,
-    }
-}
-
-/// Hashes what [`same_group`] compares.
-fn hash_group(known: &Known, state: &mut impl Hasher) {
-    let layout = match known {
-        Known::Element { shape, layout } => {
-            0u8.hash(state);
-            shape.hash(state);
-            layout
-        }
+/// What groups are told apart by: the subject's shape (an element's, a flow's source's), the
+/// flow's target's shape, and the layout.
+fn parts<'k>(known: &Known<'k>) -> (Shape, Option<Shape>, Option<&'k Attributes>) {
+    match *known {
+        Known::Element { shape, layout } => (shape, None, layout),
         Known::Flow {
             source,
             target,
             layout,
-        } => {
-            1u8.hash(state);
-            (source, target).hash(state);
-            layout
+        } => (source, Some(target), layout),
+    }
+}
+
+/// Whether subjects known as `a` and as `b` belong to one group.
+fn same_group(a: &Known, b: &Known) -> bool {
+    let ((shape, target, layout), (other, other_target, other_layout)) = (parts(a), parts(b));
+    shape == other
+        && target == other_target
+        && match (layout, other_layout) {
+            (None, None) => true,
+            (Some(layout), Some(other)) => layout.same_layout(other),
+            _ => false,
         }
-    };
+}
+
+/// The hash of what [`same_group`] compares.
+fn group_hash(hasher: &foldhash::fast::FixedState, known: &Known) -> u64 {
+    let (shape, target, layout) = parts(known);
+    let mut state = hasher.build_hasher();
+    (shape, target).hash(&mut state);
     match layout {
         Some(layout) => {
-            true.hash(state);
-            layout.hash_layout(state);
+            true.hash(&mut state);
+            layout.hash_layout(&mut state);
         }
-        None => false.hash(state),
+        None => false.hash(&mut state),
     }
+    state.finish()
 }
 
 #[cfg(test)]

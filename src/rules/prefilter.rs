@@ -104,10 +104,12 @@ impl<'m> Known<'m> {
 
     /// The layout of the subject's attributes, when `expr` is the subject and it is known.
     fn layout(&self, expr: &Expr) -> Option<&'m Attributes> {
-        let layout = match self {
-            Known::Element { layout, .. } | Known::Flow { layout, .. } => *layout,
-        };
-        matches!(expr, Expr::Var(SUBJECT)).then_some(layout)?
+        match (self, expr) {
+            (Known::Element { layout, .. } | Known::Flow { layout, .. }, Expr::Var(SUBJECT)) => {
+                *layout
+            }
+            _ => None,
+        }
     }
 
     /// The expression's value for every subject of the known shapes, or `None` when it
