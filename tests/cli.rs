@@ -641,6 +641,84 @@ fn an_unwritable_output_is_an_error_without_a_partial_file() {
     assert!(!dir.path().join("missing").exists());
 }
 
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_pipe_is_written_to_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("out.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|status| status.success()) {
+        eprintln!("skipped: `mkfifo` is not available to make a named pipe");
+        return;
+    }
+    let model = repo().join("examples/orders-api/orders.flow");
+    let child = Command::new(env!("CARGO_BIN_EXE_threatflow"))
+        .args(["report", "--format", "json", "-o", "out.fifo"])
+        .arg(&model)
+        .current_dir(dir.path())
+        .spawn()
+        .expect("the binary runs");
+    // Opening the pipe for reading waits for a writer; the reader is a thread so that a binary
+    // that replaced the pipe instead of opening it fails the test rather than hanging it.
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(
+        kind.is_fifo(),
+        "the pipe is still a pipe, not a regular file"
+    );
+    let report: serde_json::Value = serde_json::from_str(&reader.join().unwrap()).unwrap();
+    assert_eq!(report["model"]["name"], "Orders");
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 1, "no temporary file is left behind");
+}
+
+#[cfg(unix)]
+#[test]
+fn writing_through_a_symbolic_link_replaces_the_file_it_names() {
+    let dir = with_file("real.flow", b"actor   customer\n");
+    std::os::unix::fs::symlink("real.flow", dir.path().join("link.flow")).unwrap();
+    std::fs::write(dir.path().join("old.md"), "old").unwrap();
+    std::os::unix::fs::symlink("old.md", dir.path().join("report.md")).unwrap();
+
+    let write = threatflow(&["fmt", "--write", "link.flow"], dir.path());
+    assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
+    let link = dir.path().join("link.flow");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("real.flow")).unwrap(),
+        "actor customer\n"
+    );
+
+    let model = repo().join("examples/orders-api/orders.flow");
+    let report = threatflow(
+        &["report", "-o", "report.md", model.to_str().unwrap()],
+        dir.path(),
+    );
+    assert_eq!(report.status.code(), Some(0), "{}", stderr(&report));
+    let link = dir.path().join("report.md");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let written = std::fs::read_to_string(dir.path().join("old.md")).unwrap();
+    assert!(written.contains("Orders"), "{written}");
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 4, "no temporary file is left behind");
+}
+
 #[test]
 fn templates_can_be_replaced() {
     let dir = with_file(

@@ -67,7 +67,9 @@ pub fn today() -> time::Date {
 
 /// Writes a file atomically: a sibling temporary file, then a rename over the target, so an
 /// interrupted or failed run never leaves a half-written file. An existing file keeps its
-/// permissions.
+/// permissions; a symbolic link keeps pointing where it did (the file it names is replaced);
+/// a device or pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written to as it is, never
+/// replaced by a regular file.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
     write_atomically_with(path, |out| out.write_all(bytes))
 }
@@ -78,22 +80,67 @@ pub fn write_atomically_with(
     path: &Path,
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> Result<(), String> {
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".threatflow.tmp");
-    let temporary = PathBuf::from(temporary);
-    let written = std::fs::File::create(&temporary).and_then(|file| {
+    let existing = std::fs::metadata(path).ok();
+    if existing
+        .as_ref()
+        .is_some_and(|meta| !meta.is_file() && !meta.is_dir())
+    {
+        return write_in_place(path, write).map_err(|e| describe(&e));
+    }
+    // The file a link names is the one replaced, not the link.
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            std::fs::canonicalize(path).map_err(|e| describe(&e))?
+        }
+        _ => path.to_path_buf(),
+    };
+    let (temporary, file) = create_temporary(&path).map_err(|e| describe(&e))?;
+    let written = {
         let mut buffered = std::io::BufWriter::new(file);
-        write(&mut buffered)?;
-        std::io::Write::flush(&mut buffered)
-    });
+        write(&mut buffered).and_then(|()| std::io::Write::flush(&mut buffered))
+    };
     let result = written.and_then(|()| {
-        if let Ok(meta) = std::fs::metadata(path) {
+        if let Some(meta) = &existing {
             std::fs::set_permissions(&temporary, meta.permissions())?;
         }
-        std::fs::rename(&temporary, path)
+        std::fs::rename(&temporary, &path)
     });
     if result.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
     result.map_err(|e| describe(&e))
+}
+
+/// Writes to a file that is not a regular one (a device or a pipe) directly.
+fn write_in_place(
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let file = std::fs::OpenOptions::new().write(true).open(path)?;
+    let mut buffered = std::io::BufWriter::new(file);
+    write(&mut buffered)?;
+    std::io::Write::flush(&mut buffered)
+}
+
+/// A new temporary file beside `path`, never one that already exists (which may be the
+/// user's).
+fn create_temporary(path: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+    let process = std::process::id();
+    let mut attempt = 0u32;
+    loop {
+        let mut name = path.as_os_str().to_owned();
+        name.push(format!(".threatflow-{process}-{attempt}.tmp"));
+        let temporary = PathBuf::from(name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)
+        {
+            Ok(file) => return Ok((temporary, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
