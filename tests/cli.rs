@@ -720,6 +720,86 @@ fn writing_through_a_symbolic_link_replaces_the_file_it_names() {
 }
 
 #[test]
+fn no_output_replaces_an_input_of_its_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = |from: &str, to: &str| {
+        let to = dir.path().join(to);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(repo().join(from), to).unwrap();
+    };
+    copy("examples/orders-api/orders.flow", "orders.flow");
+    copy(
+        "examples/orders-api/shared/classes.flow",
+        "shared/classes.flow",
+    );
+    copy("tests/drift/model.flow", "drift/model.flow");
+    copy("tests/drift/template.yaml", "drift/template.yaml");
+    let before = |name: &str| std::fs::read(dir.path().join(name)).unwrap();
+    let runs: [(&[&str], &str); 5] = [
+        (
+            &["report", "orders.flow", "-o", "orders.flow"],
+            "orders.flow",
+        ),
+        // The file the model uses, named by another path.
+        (
+            &[
+                "report",
+                "orders.flow",
+                "--format",
+                "json",
+                "-o",
+                "./shared/../shared/classes.flow",
+            ],
+            "shared/classes.flow",
+        ),
+        (
+            &["diagram", "orders.flow", "-o", "./orders.flow"],
+            "orders.flow",
+        ),
+        (
+            &[
+                "drift",
+                "drift/model.flow",
+                "--template",
+                "drift/template.yaml",
+                "-o",
+                "drift/template.yaml",
+            ],
+            "drift/template.yaml",
+        ),
+        (
+            &[
+                "import",
+                "drift/template.yaml",
+                "-o",
+                "drift/template.yaml",
+                "--force",
+            ],
+            "drift/template.yaml",
+        ),
+    ];
+    for (args, input) in runs {
+        let kept = before(input);
+        let output = threatflow(args, dir.path());
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains("an input of this run"),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert_eq!(before(input), kept, "{args:?} left `{input}` as it was");
+    }
+    // Another file is written as usual.
+    let output = threatflow(&["report", "orders.flow", "-o", "report.md"], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
 fn templates_can_be_replaced() {
     let dir = with_file(
         "report.md.tera",

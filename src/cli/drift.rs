@@ -117,6 +117,11 @@ pub fn run(args: &DriftArgs) -> i32 {
         return EXIT_ERRORS;
     }
     let out = args.output.as_deref();
+    let inputs = output::model_files(&compilation.unit.sources)
+        .chain(paths.iter().filter_map(|path| path.to_str()));
+    if output::overwrites_an_input(out, inputs) {
+        return EXIT_ERRORS;
+    }
     let texts = compilation.texts();
     let written = match args.format {
         DriftFormat::Json => {

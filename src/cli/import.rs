@@ -17,6 +17,9 @@ pub fn run(templates: &[PathBuf], out: Option<&Path>, force: bool) -> i32 {
         );
         return EXIT_ERRORS;
     }
+    if super::output::overwrites_an_input(out, templates.iter().filter_map(|path| path.to_str())) {
+        return EXIT_ERRORS;
+    }
     let mut deployments = Vec::new();
     let mut failed = false;
     for path in templates {

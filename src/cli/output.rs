@@ -70,3 +70,35 @@ pub fn emit_with(
         },
     }
 }
+
+/// Refuses (with an error on standard error) an output file that is one of the run's inputs:
+/// `report model.flow -o model.flow` would otherwise replace the model with its report.
+/// Compares the files themselves, whatever paths name them.
+pub fn overwrites_an_input<'a>(
+    output: Option<&Path>,
+    inputs: impl IntoIterator<Item = &'a str>,
+) -> bool {
+    let Some(output) = output else {
+        return false;
+    };
+    if !output.exists() {
+        return false;
+    }
+    let target = files::key(output);
+    let Some(input) = inputs
+        .into_iter()
+        .find(|input| Path::new(input).exists() && files::key(Path::new(input)) == target)
+    else {
+        return false;
+    };
+    eprintln!(
+        "error: not writing `{}`: it is `{input}`, an input of this run",
+        output.display()
+    );
+    true
+}
+
+/// The names of the files a compilation read (the model and the files it uses).
+pub fn model_files(sources: &SourceMap) -> impl Iterator<Item = &str> {
+    sources.files().map(|(_, file)| file.name.as_str())
+}

@@ -59,6 +59,9 @@ pub fn report(
     let Some(compilation) = compile_clean(file, disabled) else {
         return EXIT_ERRORS;
     };
+    if output::overwrites_an_input(out, output::model_files(&compilation.unit.sources)) {
+        return EXIT_ERRORS;
+    }
     let view = ReportView::new(&compilation);
     let rendered = match format {
         // Streamed: the JSON of a large model is never held as one string.
@@ -106,6 +109,9 @@ pub fn diagram(
     let Some(compilation) = compile_clean(file, &[]) else {
         return EXIT_ERRORS;
     };
+    if output::overwrites_an_input(out, output::model_files(&compilation.unit.sources)) {
+        return EXIT_ERRORS;
+    }
     let view = ReportView::new(&compilation);
     let options = DiagramOptions {
         boundary,
