@@ -71,7 +71,7 @@ impl Location {
 }
 
 /// What every finding of one rule (or drift check) shares, held once.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleFacts {
     pub id: String,
     pub title: String,

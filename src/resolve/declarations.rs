@@ -65,8 +65,17 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit, taken: Taken) {
     }
     // Elements are typed on every core (typing only reads the resolver), then given their
     // attributes in order.
-    let (typed, found) =
-        values::type_on_every_core(r, &pending.elements, |typer, (id, attributes)| {
+    let own_copies = || -> HashMap<KindId, Schema> {
+        schemas
+            .iter()
+            .map(|(kind, schema)| (*kind, schema.own_copy()))
+            .collect()
+    };
+    let (typed, found) = values::type_on_every_core(
+        r,
+        &pending.elements,
+        own_copies,
+        |typer, schemas, (id, attributes)| {
             let element = typer.model.element(*id);
             let schema = &schemas[&element.kind];
             // The element's name as written, for messages about its attributes.
@@ -75,7 +84,8 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit, taken: Taken) {
                 span: element.span,
             };
             values::attributes(typer, schema, attributes, &name)
-        });
+        },
+    );
     for ((id, _), attrs) in pending.elements.iter().zip(typed) {
         r.model.elements[id.index()].attrs = attrs;
     }
@@ -99,8 +109,12 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit, taken: Taken) {
         if batch.is_empty() {
             break;
         }
-        let (typed, found) =
-            values::type_on_every_core(r, &batch, |typer, decl| flow(typer, decl, flow_schema));
+        let (typed, found) = values::type_on_every_core(
+            r,
+            &batch,
+            || flow_schema.map(Schema::own_copy),
+            |typer, schema, decl| flow(typer, decl, schema.as_ref()),
+        );
         resolved.extend(typed.into_iter().flatten());
         r.diagnostics.extend(found);
     }
