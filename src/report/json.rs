@@ -93,3 +93,56 @@ fn list<T: Serialize + Sync>(out: &mut impl Write, name: &str, items: &[T]) -> i
     }
     out.write_all(b"\n  ]")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Takes `room` bytes, then fails every write.
+    struct FullAfter {
+        room: usize,
+        taken: Vec<u8>,
+    }
+
+    impl Write for FullAfter {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            if self.room == 0 {
+                return Err(io::Error::new(io::ErrorKind::StorageFull, "full"));
+            }
+            let n = bytes.len().min(self.room);
+            self.room -= n;
+            self.taken.extend_from_slice(&bytes[..n]);
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_write_that_fails_inside_a_long_list_ends_the_report_with_its_error() {
+        let mut text = String::from("use serverless\nboundary cloud : aws.account {\n");
+        for i in 0..3 * WINDOW {
+            text.push_str(&format!("  function f{i} : aws.lambda\n"));
+        }
+        text.push_str("}\n");
+        let compilation = crate::compile::compile_clean(&text);
+        let view = ReportView::new(&compilation);
+        let whole = render(&view);
+        // Failing in the first window of the elements, in a later one, and in the last list.
+        for room in [whole.len() / 20, whole.len() / 2, whole.len() - 10] {
+            let mut out = FullAfter {
+                room,
+                taken: Vec::new(),
+            };
+            let error = write(&view, &mut out).expect_err("the writer is full");
+            assert_eq!(error.kind(), io::ErrorKind::StorageFull);
+            assert_eq!(
+                out.taken,
+                whole.as_bytes()[..room],
+                "written in order up to the error"
+            );
+        }
+    }
+}
