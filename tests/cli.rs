@@ -717,6 +717,14 @@ fn writing_through_a_symbolic_link_replaces_the_file_it_names() {
     assert!(written.contains("Orders"), "{written}");
     let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(names.len(), 4, "no temporary file is left behind");
+
+    // A link to nothing yet is replaced by the file.
+    std::os::unix::fs::symlink("missing.md", dir.path().join("dangling.md")).unwrap();
+    let model = model.to_str().unwrap();
+    let report = threatflow(&["report", "-o", "dangling.md", model], dir.path());
+    assert_eq!(report.status.code(), Some(0), "{}", stderr(&report));
+    let written = std::fs::read_to_string(dir.path().join("dangling.md")).unwrap();
+    assert!(written.contains("Orders"), "{written}");
 }
 
 #[test]

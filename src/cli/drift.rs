@@ -117,8 +117,8 @@ pub fn run(args: &DriftArgs) -> i32 {
         return EXIT_ERRORS;
     }
     let out = args.output.as_deref();
-    let inputs = output::model_files(&compilation.unit.sources)
-        .chain(paths.iter().filter_map(|path| path.to_str()));
+    let inputs =
+        output::model_files(&compilation.unit.sources).chain(paths.iter().map(PathBuf::as_path));
     if output::overwrites_an_input(out, inputs) {
         return EXIT_ERRORS;
     }

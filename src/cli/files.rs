@@ -87,18 +87,14 @@ pub fn write_atomically_with(
     {
         return write_in_place(path, write).map_err(|e| describe(&e));
     }
-    // The file a link names is the one replaced, not the link.
-    let path = match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => {
-            std::fs::canonicalize(path).map_err(|e| describe(&e))?
-        }
-        _ => path.to_path_buf(),
-    };
+    // The file a link names is the one replaced, not the link (a link to nothing yet is
+    // replaced itself).
+    let path = std::fs::canonicalize(path)
+        .ok()
+        .filter(|_| existing.is_some())
+        .unwrap_or_else(|| path.to_path_buf());
     let (temporary, file) = create_temporary(&path).map_err(|e| describe(&e))?;
-    let written = {
-        let mut buffered = std::io::BufWriter::new(file);
-        write(&mut buffered).and_then(|()| std::io::Write::flush(&mut buffered))
-    };
+    let written = write_buffered(file, write);
     let result = written.and_then(|()| {
         if let Some(meta) = &existing {
             std::fs::set_permissions(&temporary, meta.permissions())?;
@@ -116,7 +112,14 @@ fn write_in_place(
     path: &Path,
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let file = std::fs::OpenOptions::new().write(true).open(path)?;
+    write_buffered(std::fs::OpenOptions::new().write(true).open(path)?, write)
+}
+
+/// Runs `write` on `file` through a buffer, then flushes it.
+fn write_buffered(
+    file: std::fs::File,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let mut buffered = std::io::BufWriter::new(file);
     write(&mut buffered)?;
     std::io::Write::flush(&mut buffered)

@@ -17,7 +17,7 @@ pub fn run(templates: &[PathBuf], out: Option<&Path>, force: bool) -> i32 {
         );
         return EXIT_ERRORS;
     }
-    if super::output::overwrites_an_input(out, templates.iter().filter_map(|path| path.to_str())) {
+    if super::output::overwrites_an_input(out, templates.iter().map(PathBuf::as_path)) {
         return EXIT_ERRORS;
     }
     let mut deployments = Vec::new();

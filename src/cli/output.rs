@@ -76,29 +76,29 @@ pub fn emit_with(
 /// Compares the files themselves, whatever paths name them.
 pub fn overwrites_an_input<'a>(
     output: Option<&Path>,
-    inputs: impl IntoIterator<Item = &'a str>,
+    inputs: impl IntoIterator<Item = &'a Path>,
 ) -> bool {
-    let Some(output) = output else {
+    let Some(output) = output.filter(|output| output.exists()) else {
         return false;
     };
-    if !output.exists() {
-        return false;
-    }
     let target = files::key(output);
     let Some(input) = inputs
         .into_iter()
-        .find(|input| Path::new(input).exists() && files::key(Path::new(input)) == target)
+        .find(|input| input.exists() && files::key(input) == target)
     else {
         return false;
     };
     eprintln!(
-        "error: not writing `{}`: it is `{input}`, an input of this run",
-        output.display()
+        "error: not writing `{}`: it is `{}`, an input of this run",
+        output.display(),
+        input.display()
     );
     true
 }
 
-/// The names of the files a compilation read (the model and the files it uses).
-pub fn model_files(sources: &SourceMap) -> impl Iterator<Item = &str> {
-    sources.files().map(|(_, file)| file.name.as_str())
+/// The files a compilation read (the model and the files it uses).
+pub fn model_files(sources: &SourceMap) -> impl Iterator<Item = &Path> {
+    sources
+        .files()
+        .map(|(_, file)| Path::new(file.name.as_str()))
 }
