@@ -2,7 +2,7 @@
 //! data-flow graph, check and run the rules, and apply accepted risks.
 
 use crate::diagnostic::{self, Code, Diagnostic};
-use crate::findings::{self, Finding, Texts};
+use crate::findings::{self, Acceptances, Finding, Keep, LeftOut, Texts};
 use crate::graph::{self, Graph};
 use crate::load::{self, LoadedFile, Loader, Unit};
 use crate::model::{AttrValue, Model, RulePattern};
@@ -17,6 +17,8 @@ pub struct Options {
     pub today: time::Date,
     /// Rule ids or prefixes (`SVL-*`) not to run, in addition to the model's `disable`.
     pub disabled: Vec<String>,
+    /// Which findings are made in full (every one, unless told otherwise).
+    pub keep: Keep,
 }
 
 impl Options {
@@ -24,6 +26,7 @@ impl Options {
         Options {
             today,
             disabled: Vec::new(),
+            keep: Keep::All,
         }
     }
 }
@@ -39,7 +42,10 @@ pub struct Compilation {
     pub facts: Option<graph::Facts>,
     /// The `reaches` answers of the evaluation, used again to fill in the findings' texts.
     pub reach: ReachCache,
+    /// The findings made, as [`Options::keep`] asked.
     pub findings: Vec<Finding>,
+    /// The open findings counted but not made (none unless [`Options::keep`] left some out).
+    pub left_out: Vec<LeftOut>,
     pub diagnostics: Vec<Diagnostic>,
     /// The date accepted risks were judged against (`until` before it: expired).
     pub today: time::Date,
@@ -79,6 +85,7 @@ pub fn compile(root: LoadedFile, loader: &mut dyn Loader, options: Options) -> C
     let trees = std::mem::take(&mut unit.files);
     let mut compiled = Vec::new();
     let mut findings = Vec::new();
+    let mut left_out = Vec::new();
     let mut facts = None;
     let reach = ReachCache::new();
     if !diagnostics.iter().any(Diagnostic::is_error) {
@@ -100,14 +107,19 @@ pub fn compile(root: LoadedFile, loader: &mut dyn Loader, options: Options) -> C
             let hits = rules::evaluate(&compiled, &graph, &reach, |rule| {
                 disabled.iter().any(|p| p.matches(&rule.id))
             });
-            findings = findings::from_hits(hits, &compiled, &graph, &unit.sources);
             let today = options.today.to_string();
-            diagnostics.extend(findings::apply_accepts(
-                &mut findings,
+            let acceptances = Acceptances::of(&graph, &today, false);
+            let made = findings::from_hits(
+                hits,
+                &compiled,
                 &graph,
-                &today,
-                false,
-            ));
+                &unit.sources,
+                &acceptances,
+                options.keep,
+            );
+            drop(acceptances);
+            (findings, left_out) = (made.findings, made.left_out);
+            diagnostics.extend(made.stale);
             facts = Some(graph.into_facts());
         }
     }
@@ -119,6 +131,7 @@ pub fn compile(root: LoadedFile, loader: &mut dyn Loader, options: Options) -> C
         facts,
         reach,
         findings,
+        left_out,
         diagnostics,
         today: options.today,
     }

@@ -458,6 +458,29 @@ fn check_prints_a_few_findings_of_each_rule_and_counts_the_rest() {
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
     assert_eq!(json["findings"].as_array().unwrap().len(), 24);
 
+    // Findings counted but not printed still count against `--fail-on`.
+    for (level, code) in [("high", 1), ("critical", 0)] {
+        let none_printed = threatflow(
+            &[
+                "check",
+                "--max-per-rule",
+                "0",
+                "--fail-on",
+                level,
+                "model.flow",
+            ],
+            dir.path(),
+        );
+        assert_eq!(none_printed.status.code(), Some(code), "--fail-on {level}");
+        let text = stdout(&none_printed);
+        assert!(!text.contains("[SVL-042] high:"), "{text}");
+        assert!(text.contains("… 12 more SVL-042 findings"), "{text}");
+        assert!(
+            text.ends_with("model.flow: 0 errors, 0 warnings; 24 findings (12 high, 12 info)\n"),
+            "{text}"
+        );
+    }
+
     let both = threatflow(
         &["check", "--all", "--max-per-rule", "3", "model.flow"],
         dir.path(),

@@ -7,7 +7,7 @@ mod support;
 use std::collections::BTreeSet;
 use std::path::Path;
 use threatflow::compile::Options;
-use threatflow::findings::Status;
+use threatflow::findings::{Keep, Status};
 use threatflow::load::LoadedFile;
 use threatflow::span::FileId;
 use threatflow::{Compilation, compile};
@@ -24,8 +24,23 @@ fn compile_text(text: &str, today: time::Date, disabled: &[&str]) -> Compilation
     let options = Options {
         today,
         disabled: disabled.iter().map(|s| s.to_string()).collect(),
+        keep: Keep::All,
     };
     compile(root, &mut loader, options)
+}
+
+/// Compiles `text` at the fixed date, making the findings `keep` keeps.
+fn compile_keeping(text: &str, keep: Keep) -> Compilation {
+    let root = LoadedFile {
+        key: "model.flow".into(),
+        name: "model.flow".into(),
+        bytes: text.as_bytes().to_vec(),
+    };
+    let options = Options {
+        keep,
+        ..Options::new(support::fixed_today())
+    };
+    compile(root, &mut threatflow::load::NoFiles, options)
 }
 
 fn date(y: i32, m: u8, d: u8) -> time::Date {
@@ -535,4 +550,108 @@ fn looking_up_one_member_agrees_with_the_lists_of_members() {
         assert_eq!(types::field(model, ty, "no_such_member"), None, "{ty}");
     }
     assert!(checked > 500, "{checked} members compared");
+}
+
+/// A model with many findings of each rule, in two boundaries, with an acceptance in force on
+/// a boundary, one expired on one store, one in force on one flow's end, and one that covers
+/// nothing.
+fn model_with_many_findings_and_acceptances(n: usize) -> String {
+    let mut text = String::from(
+        "model \"Many\" { owner \"tests\" }\nuse stride\nuse serverless\ndata Order : confidential\nboundary internet : internet {\n  actor visitor\n}\nboundary prod : aws.account {\n  api shop_api : aws.http_api\n  boundary app : zone {\n",
+    );
+    for i in 0..n {
+        text.push_str(&format!("    function f{i} : aws.lambda\n"));
+    }
+    text.push_str("  }\n");
+    for i in 0..n {
+        text.push_str(&format!("  table t{i} : aws.dynamodb\n"));
+    }
+    text.push_str("}\nflow visitor -> shop_api {\n  data Order\n  protocol https\n}\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "flow shop_api -> f{i} {{ data Order }}\nflow f{i} -> t{i} {{\n  data Order\n  ops write\n}}\n"
+        ));
+    }
+    text.push_str(
+        "accept SVL-071 on app {\n  reason \"Scanned in CI.\"\n  until 2027-01-01\n}\n\
+         accept STR-012 on t3 {\n  reason \"Until the migration.\"\n  until 2026-05-31\n}\n\
+         accept SVL-062 on t5 {\n  reason \"Restores come from exports.\"\n  until 2027-01-01\n}\n\
+         accept SVL-062 on visitor {\n  reason \"Nothing there.\"\n  until 2027-01-01\n}\n",
+    );
+    text
+}
+
+/// What `check` prints for a compilation's findings with at most `limit` of each rule.
+fn printed(c: &Compilation, limit: usize) -> (String, usize, String) {
+    let mut out = Vec::new();
+    let not_printed = threatflow::findings::write_findings_limited(
+        &mut out,
+        &c.findings,
+        &c.left_out,
+        &c.unit.sources,
+        &c.texts(),
+        threatflow::diagnostic::ColorChoice::Never,
+        Some(limit),
+    )
+    .expect("writing to memory succeeds");
+    let text = String::from_utf8(out).expect("UTF-8");
+    (
+        text,
+        not_printed,
+        threatflow::findings::summary(&c.findings, &c.left_out),
+    )
+}
+
+#[test]
+fn making_only_the_first_findings_of_each_rule_prints_and_counts_what_making_all_does() {
+    let text = model_with_many_findings_and_acceptances(12);
+    let every = compile_keeping(&text, Keep::All);
+    assert!(!every.has_errors(), "{:?}", codes(&every));
+    assert!(every.left_out.is_empty());
+    let statuses: BTreeSet<String> = every
+        .findings
+        .iter()
+        .map(|f| format!("{:?}", f.status))
+        .collect();
+    assert_eq!(
+        statuses.into_iter().collect::<Vec<_>>(),
+        ["Accepted", "Active", "Expired"],
+        "the model has findings of every status"
+    );
+    let messages = |c: &Compilation| -> Vec<String> {
+        c.diagnostics
+            .iter()
+            .map(|d| format!("{} {}", d.code.id(), d.message))
+            .collect()
+    };
+    assert!(
+        messages(&every)
+            .iter()
+            .any(|m| m.contains("matches no finding"))
+    );
+    for limit in [0, 1, 3, 1000] {
+        let few = compile_keeping(&text, Keep::FirstOfEachRule(limit));
+        assert_eq!(
+            printed(&few, limit),
+            printed(&every, limit),
+            "limit {limit}"
+        );
+        assert_eq!(messages(&few), messages(&every), "limit {limit}");
+        let left_out: usize = few.left_out.iter().map(|l| l.count).sum();
+        assert_eq!(few.findings.len() + left_out, every.findings.len());
+        if limit < 12 {
+            assert!(left_out > 0, "limit {limit} leaves findings out");
+        } else {
+            assert!(few.left_out.is_empty());
+        }
+        // Every accepted finding is made, with its note.
+        let accepted = |c: &Compilation| -> Vec<(String, Option<String>)> {
+            c.findings
+                .iter()
+                .filter(|f| f.status == Status::Accepted)
+                .map(|f| (f.id().to_string(), f.note().map(str::to_string)))
+                .collect()
+        };
+        assert_eq!(accepted(&few), accepted(&every), "limit {limit}");
+    }
 }

@@ -6,8 +6,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use threatflow::compile::Options;
 use threatflow::diagnostic::{Code, Diagnostic, JsonDiagnostic, to_json};
+use threatflow::findings::Keep;
 use threatflow::findings::{
-    Finding, Shown, Texts, count_of_findings, shown, summary, write_findings_limited,
+    Finding, LeftOut, Shown, Texts, count_of_findings, shown, summary, write_findings_limited,
 };
 use threatflow::load::LoadedFile;
 use threatflow::rules::severity::Severity;
@@ -36,6 +37,15 @@ pub const EXIT_FINDINGS: i32 = 1;
 
 /// Compiles one file from disk, or explains why it cannot be read.
 pub fn compile_path(path: &Path, disabled: &[String]) -> Result<Compilation, Box<Unreadable>> {
+    compile_path_keeping(path, disabled, Keep::All)
+}
+
+/// [`compile_path`], making only the findings `keep` keeps.
+fn compile_path_keeping(
+    path: &Path,
+    disabled: &[String],
+    keep: Keep,
+) -> Result<Compilation, Box<Unreadable>> {
     let name = path.to_string_lossy().into_owned();
     match files::read(path) {
         Ok(bytes) => {
@@ -47,6 +57,7 @@ pub fn compile_path(path: &Path, disabled: &[String]) -> Result<Compilation, Box
             let options = Options {
                 today: files::today(),
                 disabled: disabled.to_vec(),
+                keep,
             };
             Ok(compile(root, &mut files::FsLoader, options))
         }
@@ -84,11 +95,17 @@ pub fn run(
     let mut last_compilation: Option<Compilation> = None;
     let mut failed = false;
     let mut over_threshold = false;
+    // The text prints a few findings of each rule: only those are made (and every accepted
+    // one), the others counted.
+    let keep = match (format, per_rule) {
+        (Format::Text, Some(limit)) => Keep::FirstOfEachRule(limit),
+        _ => Keep::All,
+    };
     for (index, path) in paths.iter().enumerate() {
         // The last model's memory is let go at exit rather than freed piece by piece; the
         // others are freed, so checking hundreds of models does not accumulate them.
         let last = index + 1 == paths.len();
-        let compilation = match compile_path(path, disabled) {
+        let compilation = match compile_path_keeping(path, disabled, keep) {
             Ok(compilation) => compilation,
             Err(unreadable) => {
                 failed = true;
@@ -100,23 +117,26 @@ pub fn run(
                         let _ = writeln!(
                             std::io::stdout(),
                             "{}",
-                            summary_line(path, &diagnostics, &[])
+                            summary_line(path, &diagnostics, &[], &[])
                         );
                     }
                 }
                 continue;
             }
         };
-        let (sources, diagnostics, findings) = (
+        let (sources, diagnostics, findings, left_out) = (
             &compilation.unit.sources,
             &compilation.diagnostics,
             &compilation.findings,
+            &compilation.left_out,
         );
         failed |= diagnostics.iter().any(Diagnostic::is_error);
+        // What is left out is open.
         over_threshold |= threshold.is_some_and(|t| {
             findings
                 .iter()
                 .any(|f| f.status.is_open() && f.severity >= t)
+                || left_out.iter().any(|l| l.severity >= t)
         });
         match format {
             Format::Text => {
@@ -126,14 +146,16 @@ pub fn run(
                 let stdout = std::io::stdout();
                 let mut out = std::io::BufWriter::new(stdout.lock());
                 let texts = compilation.texts();
-                let written =
-                    write_findings_limited(&mut out, findings, sources, &texts, color, per_rule)
-                        .and_then(|not_printed| {
-                            if let (Some(limit), 1..) = (per_rule, not_printed) {
-                                writeln!(out, "{}", not_printed_note(not_printed, limit))?;
-                            }
-                            writeln!(out, "{}", summary_line(path, diagnostics, findings))
-                        });
+                let written = write_findings_limited(
+                    &mut out, findings, left_out, sources, &texts, color, per_rule,
+                )
+                .and_then(|not_printed| {
+                    if let (Some(limit), 1..) = (per_rule, not_printed) {
+                        writeln!(out, "{}", not_printed_note(not_printed, limit))?;
+                    }
+                    let summary = summary_line(path, diagnostics, findings, left_out);
+                    writeln!(out, "{summary}")
+                });
                 let closed = written.and_then(|()| out.flush()).is_err();
                 if last {
                     super::release_at_exit(compilation);
@@ -197,12 +219,17 @@ fn not_printed_note(not_printed: usize, limit: usize) -> String {
 }
 
 /// `orders.flow: 0 errors, 1 warning; 3 findings (…)`, the last line printed for a model.
-fn summary_line(path: &Path, diagnostics: &[Diagnostic], findings: &[Finding]) -> String {
+fn summary_line(
+    path: &Path,
+    diagnostics: &[Diagnostic],
+    findings: &[Finding],
+    left_out: &[LeftOut],
+) -> String {
     format!(
         "{}: {}; {}",
         path.display(),
         output::counts(diagnostics),
-        summary(findings)
+        summary(findings, left_out)
     )
 }
 

@@ -150,7 +150,7 @@ pub fn run(args: &DriftArgs) -> i32 {
                 "{}: drift against {} template(s): {}\n",
                 model.display(),
                 loaded.len(),
-                summary(&compilation.findings)
+                summary(&compilation.findings, &[])
             ));
             output::emit(&text, out)
         }

@@ -17,57 +17,130 @@ pub fn apply_accepts(
     today: &str,
     drift: bool,
 ) -> Vec<Diagnostic> {
-    let model = graph.model;
-    let mut diagnostics = Vec::new();
-    for accept in model.accepts.iter().filter(|a| a.rule.is_drift() == drift) {
-        let until = match accept.attrs.get("until") {
-            Some(AttrValue::Date(date)) => Some(date.clone()),
-            _ => None,
-        };
-        let reason = match accept.attrs.get("reason") {
-            Some(AttrValue::Str(reason)) => reason.clone(),
-            _ => String::new(),
-        };
-        let ticket = match accept.attrs.get("ticket") {
-            Some(AttrValue::Str(ticket)) => format!(" [{ticket}]"),
-            _ => String::new(),
-        };
-        let expired = until.as_deref().is_some_and(|until| until < today);
-        let mut matched = 0;
-        for finding in findings.iter_mut() {
-            if finding.status != Status::Active
-                || !accept.rule.matches(&finding.rule.id)
-                || !covers(graph, accept.target, finding.item)
-            {
-                continue;
-            }
-            matched += 1;
-            let until = until.as_deref().unwrap_or("");
-            if expired {
-                finding.status = Status::Expired;
-                finding.set_note(format!(
-                    "accepted until {until}{ticket}, which has passed: {reason}"
-                ));
-            } else if until.is_empty() {
-                finding.status = Status::Accepted;
-                finding.set_note(format!("accepted with no end date{ticket}: {reason}"));
-            } else {
-                finding.status = Status::Accepted;
-                finding.set_note(format!("accepted until {until}{ticket}: {reason}"));
+    let acceptances = Acceptances::of(graph, today, drift);
+    let matched = acceptances.apply_to(findings);
+    acceptances.stale(&matched)
+}
+
+/// The acceptances of one family (drift checks', or the rules'), judged against a date: each
+/// with the status it gives the findings it covers and the note they get.
+pub struct Acceptances<'g> {
+    graph: &'g Graph<'g>,
+    judged: Vec<Judged<'g>>,
+}
+
+/// One acceptance, judged.
+struct Judged<'g> {
+    accept: &'g Accept,
+    status: Status,
+    note: String,
+}
+
+impl<'g> Acceptances<'g> {
+    /// The model's acceptances of drift checks (`drift`) or of the rules, judged against
+    /// `today` (`YYYY-MM-DD`).
+    pub fn of(graph: &'g Graph<'g>, today: &str, drift: bool) -> Acceptances<'g> {
+        let judged = graph
+            .model
+            .accepts
+            .iter()
+            .filter(|a| a.rule.is_drift() == drift)
+            .map(|accept| judge(accept, today))
+            .collect();
+        Acceptances { graph, judged }
+    }
+
+    pub fn len(&self) -> usize {
+        self.judged.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.judged.is_empty()
+    }
+
+    /// The first acceptance (in declaration order) that covers a finding of rule `rule` on
+    /// `item`: the one that decides its status.
+    pub fn first_covering(&self, rule: &str, item: Item) -> Option<usize> {
+        self.judged
+            .iter()
+            .position(|j| j.accept.rule.matches(rule) && covers(self.graph, j.accept.target, item))
+    }
+
+    /// Whether acceptance `index` leaves the findings it covers open (it has expired).
+    pub fn leaves_open(&self, index: usize) -> bool {
+        self.judged[index].status.is_open()
+    }
+
+    /// Gives each active finding the status and note of the first acceptance covering it;
+    /// returns how many findings each acceptance covered.
+    pub fn apply_to(&self, findings: &mut [Finding]) -> Vec<usize> {
+        let mut matched = vec![0; self.judged.len()];
+        if self.judged.is_empty() {
+            return matched;
+        }
+        for finding in findings.iter_mut().filter(|f| f.status == Status::Active) {
+            if let Some(index) = self.first_covering(&finding.rule.id, finding.item) {
+                matched[index] += 1;
+                let judged = &self.judged[index];
+                finding.status = judged.status;
+                finding.set_note(judged.note.as_str());
             }
         }
-        if matched == 0 {
-            diagnostics.push(
+        matched
+    }
+
+    /// A warning for each acceptance that covered nothing, given how many findings each
+    /// covered.
+    pub fn stale(&self, matched: &[usize]) -> Vec<Diagnostic> {
+        self.judged
+            .iter()
+            .zip(matched)
+            .filter(|(_, count)| **count == 0)
+            .map(|(judged, _)| {
                 Diagnostic::warning(
                     Code::AcceptUnused,
-                    format!("the acceptance of {} matches no finding", accept.rule),
+                    format!("the acceptance of {} matches no finding", judged.accept.rule),
                 )
-                .with_primary(accept.span, "matches nothing")
-                .with_help("the risk is gone or the rule or element was renamed: remove the `accept` block or correct it"),
-            );
-        }
+                .with_primary(judged.accept.span, "matches nothing")
+                .with_help("the risk is gone or the rule or element was renamed: remove the `accept` block or correct it")
+            })
+            .collect()
     }
-    diagnostics
+}
+
+/// The status an acceptance gives the findings it covers on `today`, and their note.
+fn judge<'g>(accept: &'g Accept, today: &str) -> Judged<'g> {
+    let until = match accept.attrs.get("until") {
+        Some(AttrValue::Date(date)) => Some(date.as_str()),
+        _ => None,
+    };
+    let reason = match accept.attrs.get("reason") {
+        Some(AttrValue::Str(reason)) => reason.as_str(),
+        _ => "",
+    };
+    let ticket = match accept.attrs.get("ticket") {
+        Some(AttrValue::Str(ticket)) => format!(" [{ticket}]"),
+        _ => String::new(),
+    };
+    let (status, note) = match until {
+        Some(until) if until < today => (
+            Status::Expired,
+            format!("accepted until {until}{ticket}, which has passed: {reason}"),
+        ),
+        Some(until) if !until.is_empty() => (
+            Status::Accepted,
+            format!("accepted until {until}{ticket}: {reason}"),
+        ),
+        _ => (
+            Status::Accepted,
+            format!("accepted with no end date{ticket}: {reason}"),
+        ),
+    };
+    Judged {
+        accept,
+        status,
+        note,
+    }
 }
 
 /// Whether an acceptance's target covers a finding: the element itself, a flow from or to it,

@@ -1,7 +1,12 @@
 //! From rule hits to findings: the hits sorted by severity and id through one integer key each,
-//! the duplicates of an id dropped, each finding given its rule's facts, path and location.
+//! the duplicates of an id dropped, accepted risks applied, and each finding that is kept given
+//! its rule's facts, path and location.
 
-use super::{Finding, Location, RuleFacts, Status, element_paths, flow_paths, id_order};
+use super::keep::{Keep, LeftOut, select};
+use super::{
+    Acceptances, Finding, Location, RuleFacts, Status, element_paths, flow_paths, id_order,
+};
+use crate::diagnostic::Diagnostic;
 use crate::graph::{FlowIndex, Graph};
 use crate::model::{ElementId, Model};
 use crate::rules::severity::Severity;
@@ -96,14 +101,29 @@ fn refine<'t>(keyed: &mut [(u128, u32)], depth: usize, text: &(impl Fn(usize) ->
         });
 }
 
-/// Turns rule hits into findings, sorted by severity (highest first), then id. Their texts are
-/// those of `rules`, the same list [`Texts`](super::Texts) must be given to show them.
+/// The findings made from a model's rule hits.
+#[derive(Debug, Default)]
+pub struct Made {
+    /// Sorted by severity (highest first), then id.
+    pub findings: Vec<Finding>,
+    /// The open findings not made, counted by severity and rule (in the findings' order); none
+    /// when every finding is made.
+    pub left_out: Vec<LeftOut>,
+    /// A warning for each acceptance that covers no finding.
+    pub stale: Vec<Diagnostic>,
+}
+
+/// Turns rule hits into findings, sorted by severity (highest first), then id, with the
+/// statuses `acceptances` give them; `keep` says which are made in full. Their texts are those
+/// of `rules`, the same list [`Texts`](super::Texts) must be given to show them.
 pub fn from_hits(
     hits: Vec<Hit>,
     rules: &[CompiledRule],
     graph: &Graph,
     sources: &SourceMap,
-) -> Vec<Finding> {
+    acceptances: &Acceptances,
+    keep: Keep,
+) -> Made {
     let model = graph.model;
     let element_paths = element_paths(graph);
     let flow_paths = flow_paths(graph, &element_paths);
@@ -150,7 +170,7 @@ pub fn from_hits(
             k,
         )
     };
-    let made = Made {
+    let maker = Maker {
         facts: &facts,
         rule_of_rank: &rule_of_rank,
         items: &items,
@@ -161,11 +181,11 @@ pub fn from_hits(
     if packing.width() <= u64::BITS {
         let keys = sorted_keys::<u64>(hits, packing, key_of);
         drop((rule_rank, path_rank));
-        made.findings(keys)
+        maker.finish(keys, acceptances, keep)
     } else {
         let keys = sorted_keys::<u128>(hits, packing, key_of);
         drop((rule_rank, path_rank));
-        made.findings(keys)
+        maker.finish(keys, acceptances, keep)
     }
 }
 
@@ -302,14 +322,77 @@ fn sorted_keys<K: Key>(
 }
 
 /// What the findings are made from, once their keys are sorted.
-struct Made<'a> {
+struct Maker<'a> {
     facts: &'a [Arc<RuleFacts>],
     rule_of_rank: &'a [u32],
     items: &'a Items<'a>,
     packing: Packing,
 }
 
-impl Made<'_> {
+impl Maker<'_> {
+    /// The findings of the sorted `keys`, those `keep` keeps, with their statuses.
+    fn finish<K: Key>(&self, keys: Vec<K>, acceptances: &Acceptances, keep: Keep) -> Made {
+        let Keep::FirstOfEachRule(per_rule) = keep else {
+            let mut findings = self.findings(keys);
+            let matched = acceptances.apply_to(&mut findings);
+            let stale = acceptances.stale(&matched);
+            return Made {
+                findings,
+                left_out: Vec::new(),
+                stale,
+            };
+        };
+        let packing = self.packing;
+        let rule_of = |key: u128| self.rule_of_rank[packing.rule_rank(key)] as usize;
+        // Each key's covering acceptance, which decides whether it is kept; none looked up in a
+        // model without acceptances.
+        let covering: Vec<Option<u32>> = if acceptances.is_empty() {
+            Vec::new()
+        } else {
+            keys.par_iter()
+                .map(|&key| {
+                    let key: u128 = key.into();
+                    let item = self.items.item(packing.item(key));
+                    acceptances
+                        .first_covering(&self.facts[rule_of(key)].id, item)
+                        .map(|index| index as u32)
+                })
+                .collect()
+        };
+        let mut matched = vec![0; acceptances.len()];
+        for index in covering.iter().flatten() {
+            matched[*index as usize] += 1;
+        }
+        let accepted = |position: usize| {
+            covering
+                .get(position)
+                .copied()
+                .flatten()
+                .is_some_and(|index| !acceptances.leaves_open(index as usize))
+        };
+        let group = |key: K| {
+            let key: u128 = key.into();
+            (packing.severity(key), packing.rule_rank(key))
+        };
+        let (kept, counted) = select(keys, per_rule, group, accepted);
+        drop(covering);
+        let mut findings = self.findings(kept);
+        acceptances.apply_to(&mut findings);
+        let left_out = counted
+            .into_iter()
+            .map(|((severity, rank), count)| LeftOut {
+                severity: Severity::ALL[severity],
+                rule: Arc::clone(&self.facts[self.rule_of_rank[rank] as usize]),
+                count,
+            })
+            .collect();
+        Made {
+            findings,
+            left_out,
+            stale: acceptances.stale(&matched),
+        }
+    }
+
     fn findings<K: Key>(&self, keys: Vec<K>) -> Vec<Finding> {
         let (items, packing) = (self.items, self.packing);
         // The line of each item with findings, looked up once for all its findings (an element

@@ -7,12 +7,14 @@
 
 mod accept;
 mod from_hits;
+mod keep;
 mod render_plain;
 mod render_text;
 mod texts;
 
-pub use accept::apply_accepts;
-pub use from_hits::from_hits;
+pub use accept::{Acceptances, apply_accepts};
+pub use from_hits::{Made, from_hits};
+pub use keep::{Keep, LeftOut};
 pub use render_text::{
     count_of_findings, reference, render_findings, summary, write_findings, write_findings_limited,
 };

@@ -2,7 +2,7 @@
 //! underlined, then accepted risks in one line each, then a summary line.
 
 use super::render_plain::PlainRenderer;
-use super::{Finding, RuleFacts, Status, Texts};
+use super::{Finding, LeftOut, RuleFacts, Status, Texts};
 use crate::diagnostic::ColorChoice;
 use crate::rules::severity::Severity;
 use crate::source::SourceMap;
@@ -32,16 +32,18 @@ pub fn write_findings(
     texts: &Texts,
     color: ColorChoice,
 ) -> std::io::Result<()> {
-    write_findings_limited(out, findings, sources, texts, color, None).map(|_| ())
+    write_findings_limited(out, findings, &[], sources, texts, color, None).map(|_| ())
 }
 
 /// Writes findings as [`write_findings`] does, but at most `per_rule` of each rule in full
 /// within a severity group (when given): the others of that rule are counted in one line after
-/// the group, `… 4,990 more STR-001 findings (title)`. The group headings count every finding.
-/// Returns how many findings were counted instead of printed.
-pub fn write_findings_limited(
+/// the group, `… 4,990 more STR-001 findings (title)`, with the `left_out` of that severity
+/// (findings counted but never made, see [`Keep`](super::Keep)). The group headings count
+/// every finding. Returns how many findings were counted instead of printed.
+pub fn write_findings_limited<'f>(
     out: &mut impl std::io::Write,
-    findings: &[Finding],
+    findings: &'f [Finding],
+    left_out: &'f [LeftOut],
     sources: &SourceMap,
     texts: &Texts,
     color: ColorChoice,
@@ -54,6 +56,9 @@ pub fn write_findings_limited(
     let mut groups: [Group; Severity::ALL.len()] = Default::default();
     for finding in findings.iter().filter(|f| f.status.is_open()) {
         groups[finding.severity.position()].add(finding, per_rule);
+    }
+    for left_out in left_out {
+        groups[left_out.severity.position()].count(&left_out.rule, left_out.count);
     }
     for (severity, group) in Severity::ALL.into_iter().zip(groups) {
         let Group {
@@ -167,8 +172,26 @@ impl<'f> Group<'f> {
             self.shown.push(finding);
             return;
         };
-        let facts: &'f RuleFacts = &finding.rule;
-        let index = match self.last {
+        let index = self.place_of(&finding.rule);
+        let (_, printed, left_out) = &mut self.rules[index];
+        if *printed < limit {
+            *printed += 1;
+            self.shown.push(finding);
+        } else {
+            *left_out += 1;
+        }
+    }
+
+    /// Counts `count` findings of the rule `facts` that were left out without being made.
+    fn count(&mut self, facts: &'f RuleFacts, count: usize) {
+        self.total += count;
+        let index = self.place_of(facts);
+        self.rules[index].2 += count;
+    }
+
+    /// Where the rule `facts` is in `rules`, added at the end when it is not there yet.
+    fn place_of(&mut self, facts: &'f RuleFacts) -> usize {
+        match self.last {
             Some((last, index)) if std::ptr::eq(last, facts) => index,
             _ => {
                 let rules = &mut self.rules;
@@ -179,13 +202,6 @@ impl<'f> Group<'f> {
                 self.last = Some((facts, index));
                 index
             }
-        };
-        let (_, printed, left_out) = &mut self.rules[index];
-        if *printed < limit {
-            *printed += 1;
-            self.shown.push(finding);
-        } else {
-            *left_out += 1;
         }
     }
 }
@@ -205,8 +221,8 @@ fn ariadne_sources(sources: &SourceMap) -> impl ariadne::Cache<String> + '_ {
     )
 }
 
-/// "3 findings: 1 high, 2 medium; 1 accepted"
-pub fn summary(findings: &[Finding]) -> String {
+/// "3 findings (1 high, 2 medium), 1 accepted": the findings made and those `left_out`.
+pub fn summary(findings: &[Finding], left_out: &[LeftOut]) -> String {
     // Counted in one pass over the findings.
     let mut open_per_severity = [0usize; Severity::ALL.len()];
     let mut accepted = 0;
@@ -217,13 +233,16 @@ pub fn summary(findings: &[Finding]) -> String {
             accepted += 1;
         }
     }
+    for left_out in left_out {
+        open_per_severity[left_out.severity.position()] += left_out.count;
+    }
     let mut parts = Vec::new();
     for (severity, n) in Severity::ALL.into_iter().zip(open_per_severity) {
         if n > 0 {
             parts.push(format!("{n} {}", severity.as_str()));
         }
     }
-    let open = findings.len() - accepted;
+    let open: usize = open_per_severity.iter().sum();
     let mut text = format!("{open} finding{}", if open == 1 { "" } else { "s" });
     if !parts.is_empty() {
         text.push_str(&format!(" ({})", parts.join(", ")));
@@ -376,6 +395,7 @@ mod tests {
         let not_printed = write_findings_limited(
             &mut out,
             &findings,
+            &[],
             &sources,
             &texts,
             ColorChoice::Never,
@@ -427,6 +447,7 @@ mod tests {
         let not_printed = write_findings_limited(
             &mut out,
             &findings,
+            &[],
             &sources,
             &texts,
             ColorChoice::Never,
@@ -444,9 +465,12 @@ mod tests {
         );
         assert!(!text.contains("more R-2"), "{text}");
         assert!(text.contains("── accepted (1) ──"), "{text}");
-        assert_eq!(summary(&findings), "5 findings (4 high, 1 low), 1 accepted");
-        assert_eq!(summary(&findings[..1]), "1 finding (1 low)");
-        assert_eq!(summary(&[]), "0 findings");
+        assert_eq!(
+            summary(&findings, &[]),
+            "5 findings (4 high, 1 low), 1 accepted"
+        );
+        assert_eq!(summary(&findings[..1], &[]), "1 finding (1 low)");
+        assert_eq!(summary(&[], &[]), "0 findings");
     }
 
     #[test]

@@ -1,0 +1,111 @@
+//! Which findings a compilation makes in full: every one, or only the first few of each rule
+//! within a severity, the others just counted. `check` prints at most a few findings of each
+//! rule; a model with millions of findings then makes a few hundred, not millions that are
+//! counted and let go.
+
+use super::RuleFacts;
+use crate::rules::severity::Severity;
+use std::sync::Arc;
+
+/// Which findings are made in full.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Keep {
+    /// Every finding.
+    #[default]
+    All,
+    /// Of the open findings (active, or accepted until a date that has passed), the first
+    /// `n` of each rule within each severity, in the findings' order; every accepted finding.
+    /// The others are counted in [`LeftOut`]s.
+    FirstOfEachRule(usize),
+}
+
+/// Open findings of one rule and severity that were counted but not made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeftOut {
+    pub severity: Severity,
+    pub rule: Arc<RuleFacts>,
+    pub count: usize,
+}
+
+/// The findings to make, from their sorted keys: every key of an accepted finding, and the
+/// first `per_rule` keys of each group of open ones (a group is one rule within one severity;
+/// `group` gives a key's, and the keys of a group are neighbours); how many keys each group
+/// left out, in the keys' order.
+pub(super) fn select<K: Copy, G: Copy + PartialEq>(
+    keys: Vec<K>,
+    per_rule: usize,
+    group: impl Fn(K) -> G,
+    accepted: impl Fn(usize) -> bool,
+) -> (Vec<K>, Vec<(G, usize)>) {
+    let mut kept = Vec::new();
+    let mut left_out: Vec<(G, usize)> = Vec::new();
+    // The group of the last open key, and how many of its keys were kept.
+    let mut current: Option<(G, usize)> = None;
+    for (position, key) in keys.into_iter().enumerate() {
+        if accepted(position) {
+            kept.push(key);
+            continue;
+        }
+        let this = group(key);
+        let taken = match &mut current {
+            Some((g, taken)) if *g == this => taken,
+            _ => &mut current.insert((this, 0)).1,
+        };
+        if *taken < per_rule {
+            *taken += 1;
+            kept.push(key);
+        } else {
+            match left_out.last_mut() {
+                Some((g, count)) if *g == this => *count += 1,
+                _ => left_out.push((this, 1)),
+            }
+        }
+    }
+    (kept, left_out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::select;
+
+    #[test]
+    fn the_first_of_each_group_are_kept_every_accepted_one_too_and_the_rest_counted() {
+        // Keys are (group, n); keys 3 and 7 are accepted.
+        let keys = vec![
+            ('a', 0),
+            ('a', 1),
+            ('a', 2),
+            ('a', 3),
+            ('b', 0),
+            ('c', 0),
+            ('c', 1),
+            ('c', 2),
+            ('c', 3),
+            ('c', 4),
+        ];
+        let accepted = |position: usize| position == 3 || position == 7;
+        let (kept, left_out) = select(keys.clone(), 2, |k: (char, i32)| k.0, accepted);
+        assert_eq!(
+            kept,
+            [
+                ('a', 0),
+                ('a', 1),
+                ('a', 3),
+                ('b', 0),
+                ('c', 0),
+                ('c', 1),
+                ('c', 2)
+            ]
+        );
+        // An accepted key counts against no group: c keeps two open ones and key 7 besides.
+        assert_eq!(left_out, [('a', 1), ('c', 2)]);
+        let (kept, left_out) = select(keys.clone(), 0, |k: (char, i32)| k.0, accepted);
+        assert_eq!(kept, [('a', 3), ('c', 2)]);
+        assert_eq!(left_out, [('a', 3), ('b', 1), ('c', 4)]);
+        let (kept, left_out) = select(keys.clone(), 100, |k: (char, i32)| k.0, |_| false);
+        assert_eq!(kept, keys);
+        assert!(left_out.is_empty());
+        let (kept, left_out) = select(Vec::<(char, i32)>::new(), 1, |k| k.0, |_| false);
+        assert!(kept.is_empty() && left_out.is_empty());
+    }
+}
