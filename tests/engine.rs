@@ -552,10 +552,11 @@ fn looking_up_one_member_agrees_with_the_lists_of_members() {
     assert!(checked > 500, "{checked} members compared");
 }
 
-/// A model with many findings of each rule, in two boundaries, with an acceptance in force on
-/// a boundary, one expired on one store, one in force on one flow's end, and one that covers
-/// nothing.
-fn model_with_many_findings_and_acceptances(n: usize) -> String {
+/// A model with many findings of each rule, in two boundaries (with `accepting`: an
+/// acceptance in force on a boundary, one expired on one store, one in force on one flow's end,
+/// and one that covers nothing; with `twice`: two flows of one label joining the same two
+/// elements, whose findings have one id).
+fn model_with_many_findings(n: usize, accepting: bool, twice: bool) -> String {
     let mut text = String::from(
         "model \"Many\" { owner \"tests\" }\nuse stride\nuse serverless\ndata Order : confidential\nboundary internet : internet {\n  actor visitor\n}\nboundary prod : aws.account {\n  api shop_api : aws.http_api\n  boundary app : zone {\n",
     );
@@ -567,10 +568,18 @@ fn model_with_many_findings_and_acceptances(n: usize) -> String {
         text.push_str(&format!("  table t{i} : aws.dynamodb\n"));
     }
     text.push_str("}\nflow visitor -> shop_api {\n  data Order\n  protocol https\n}\n");
+    if twice {
+        let flow = "flow visitor -> f1 \"direct\" {\n  data Order\n  protocol http\n}\n";
+        text.push_str(flow);
+        text.push_str(flow);
+    }
     for i in 0..n {
         text.push_str(&format!(
             "flow shop_api -> f{i} {{ data Order }}\nflow f{i} -> t{i} {{\n  data Order\n  ops write\n}}\n"
         ));
+    }
+    if !accepting {
+        return text;
     }
     text.push_str(
         "accept SVL-071 on app {\n  reason \"Scanned in CI.\"\n  until 2027-01-01\n}\n\
@@ -604,8 +613,14 @@ fn printed(c: &Compilation, limit: usize) -> (String, usize, String) {
 
 #[test]
 fn making_only_the_first_findings_of_each_rule_prints_and_counts_what_making_all_does() {
-    let text = model_with_many_findings_and_acceptances(12);
-    let every = compile_keeping(&text, Keep::All);
+    for (accepting, twice) in [(true, false), (false, false), (false, true)] {
+        let text = model_with_many_findings(12, accepting, twice);
+        first_findings_print_as_all_do(&text, accepting, twice);
+    }
+}
+
+fn first_findings_print_as_all_do(text: &str, accepting: bool, twice: bool) {
+    let every = compile_keeping(text, Keep::All);
     assert!(!every.has_errors(), "{:?}", codes(&every));
     assert!(every.left_out.is_empty());
     let statuses: BTreeSet<String> = every
@@ -613,24 +628,34 @@ fn making_only_the_first_findings_of_each_rule_prints_and_counts_what_making_all
         .iter()
         .map(|f| format!("{:?}", f.status))
         .collect();
-    assert_eq!(
-        statuses.into_iter().collect::<Vec<_>>(),
-        ["Accepted", "Active", "Expired"],
-        "the model has findings of every status"
-    );
+    let statuses: Vec<String> = statuses.into_iter().collect();
     let messages = |c: &Compilation| -> Vec<String> {
         c.diagnostics
             .iter()
             .map(|d| format!("{} {}", d.code.id(), d.message))
             .collect()
     };
-    assert!(
-        messages(&every)
-            .iter()
-            .any(|m| m.contains("matches no finding"))
-    );
+    if accepting {
+        assert_eq!(statuses, ["Accepted", "Active", "Expired"], "every status");
+        assert!(
+            messages(&every)
+                .iter()
+                .any(|m| m.contains("matches no finding"))
+        );
+    } else {
+        assert_eq!(statuses, ["Active"]);
+    }
+    if twice {
+        assert!(
+            every
+                .findings
+                .iter()
+                .any(|f| f.element.ends_with("#direct")),
+            "the flows of one label have findings"
+        );
+    }
     for limit in [0, 1, 3, 1000] {
-        let few = compile_keeping(&text, Keep::FirstOfEachRule(limit));
+        let few = compile_keeping(text, Keep::FirstOfEachRule(limit));
         assert_eq!(
             printed(&few, limit),
             printed(&every, limit),

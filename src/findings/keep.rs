@@ -5,6 +5,8 @@
 
 use super::RuleFacts;
 use crate::rules::severity::Severity;
+use rayon::prelude::*;
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 /// Which findings are made in full.
@@ -64,9 +66,86 @@ pub(super) fn select<K: Copy, G: Copy + PartialEq>(
     (kept, left_out)
 }
 
+/// The `per_group` smallest keys of each of `groups` groups, sorted, and how many keys each
+/// group has, from the group and key `group_of` gives each of `things`: one pass over them on
+/// each core, holding a bounded heap per group, the cores' heaps merged.
+pub(super) fn smallest_of_each_group<T: Sync, K: Ord + Copy + Send>(
+    things: &[T],
+    groups: usize,
+    per_group: usize,
+    group_of: impl Fn(&T) -> (usize, K) + Sync,
+) -> (Vec<Vec<K>>, Vec<usize>) {
+    let empty = || (vec![BinaryHeap::new(); groups], vec![0usize; groups]);
+    let (heaps, counts) = things
+        .par_iter()
+        .with_min_len(1 << 14)
+        .fold(empty, |(mut heaps, mut counts), thing| {
+            let (group, key) = group_of(thing);
+            counts[group] += 1;
+            offer(&mut heaps[group], key, per_group);
+            (heaps, counts)
+        })
+        .reduce(
+            empty,
+            |(mut heaps, mut counts), (other_heaps, other_counts)| {
+                for (heap, other) in heaps.iter_mut().zip(other_heaps) {
+                    for key in other {
+                        offer(heap, key, per_group);
+                    }
+                }
+                for (count, other) in counts.iter_mut().zip(other_counts) {
+                    *count += other;
+                }
+                (heaps, counts)
+            },
+        );
+    let smallest = heaps.into_iter().map(BinaryHeap::into_sorted_vec).collect();
+    (smallest, counts)
+}
+
+/// Adds `key` to `heap` (whose largest is on top) if it is among the `limit` smallest seen.
+fn offer<K: Ord>(heap: &mut BinaryHeap<K>, key: K, limit: usize) {
+    if heap.len() < limit {
+        heap.push(key);
+    } else if let Some(mut largest) = heap.peek_mut()
+        && key < *largest
+    {
+        *largest = key;
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::select;
+    use super::{select, smallest_of_each_group};
+
+    #[test]
+    fn the_smallest_of_each_group_are_found_on_every_core_and_the_groups_counted() {
+        // 100,000 things in 7 groups, keyed in a scrambled order.
+        let things: Vec<u64> = (0..100_000u64).collect();
+        let group_of = |t: &u64| {
+            (
+                (*t % 7) as usize,
+                (t.wrapping_mul(2_654_435_761) % 1_000_003, *t),
+            )
+        };
+        for limit in [0, 1, 10, 20_000] {
+            let (smallest, counts) = smallest_of_each_group(&things, 7, limit, group_of);
+            for group in 0..7 {
+                let mut all: Vec<_> = things
+                    .iter()
+                    .map(group_of)
+                    .filter(|(g, _)| *g == group)
+                    .map(|(_, key)| key)
+                    .collect();
+                all.sort_unstable();
+                assert_eq!(counts[group], all.len());
+                all.truncate(limit);
+                assert_eq!(smallest[group], all, "group {group}, limit {limit}");
+            }
+        }
+        let (smallest, counts) = smallest_of_each_group(&[] as &[u64], 2, 3, group_of);
+        assert_eq!((smallest, counts), (vec![vec![], vec![]], vec![0, 0]));
+    }
 
     #[test]
     fn the_first_of_each_group_are_kept_every_accepted_one_too_and_the_rest_counted() {
