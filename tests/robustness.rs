@@ -172,3 +172,16 @@ fn unclosed_objects_in_a_terraform_file_are_reported_in_one_pass() {
     let found = "   nab = {\n  \"AWSTval@es\": {\n            \"nam-\"*   \"name\"* {\n  \"Aointiim{be{sule{{{{{{&e\"*   \"nam{{{{eeeeeeeeeeedeeeeeeame\"* {\n  \"Aointiim{be{sule{{{{{{&e\"*   \"name\"* {\n  \"Aointiim{be{sule{{{{am-\"*   \"name\"* {\n  \"Aointiimule{{{{{{&e\"*   \"name\"* {\n".repeat(6);
     assert!(threatflow::template::read("main.tf", &found).is_err());
 }
+
+#[test]
+fn a_heredoc_ended_by_a_line_that_goes_on_is_read_as_hcl_edit_reads_it() {
+    // Found by the `templates` fuzz target (24 s under it, 10 s in a release build): heredocs
+    // `<<am` whose ending lines go on as code (`am<0.55*{{{<<am`), opening braces that never
+    // close. The pre-pass wanted the delimiter alone on its line, skipped the braces as the
+    // heredoc's text and let hcl-edit backtrack over them; it now ends heredocs as hcl-edit does.
+    let path = support::repo_root().join("tests/drift/fuzz-slow-heredoc.tf");
+    let text = std::fs::read_to_string(path).expect("the fixture");
+    let error = threatflow::template::read("main.tf", &text).unwrap_err();
+    assert_eq!(error.message, "this `{` is never closed");
+    assert_eq!((error.line, error.column), (165, 11));
+}

@@ -8,7 +8,13 @@
 //!
 //! The pass knows HCL's lexical structure: `#`, `//` and `/* */` comments, quoted strings with
 //! escapes and `${ }` / `%{ }` templates (which may hold strings of their own), and heredocs,
-//! whose bodies it skips.
+//! whose text it skips but whose templates it reads. A heredoc ends where hcl-edit ends it: at
+//! the first line that starts with its delimiter (after spaces or tabs) not followed by a
+//! character of an identifier, whatever else follows on that line (`EOF ) {` goes on as code);
+//! the line right after the header ends it only when no later line does. A heredoc that never
+//! ends is reported: hcl-edit took seconds to reject one whose first line could end it and
+//! was followed by unclosed braces, since the pass, which wanted the delimiter alone on its
+//! line, had skipped them as text (found by the `templates` fuzz target).
 
 use super::yaml::ReadError;
 use crate::source::SourceFile;
@@ -21,8 +27,13 @@ enum Open {
     Paren,
     /// A quoted string.
     Str,
-    /// A `${` or `%{` template inside a string, closed by `}`.
+    /// A `${` or `%{` template inside a string or heredoc, closed by `}`.
     Template,
+    /// A heredoc's text, from the line after its header; its delimiter's place in the text.
+    Heredoc {
+        delimiter: usize,
+        len: usize,
+    },
 }
 
 impl Open {
@@ -33,6 +44,7 @@ impl Open {
             Open::Paren => "`(`",
             Open::Str => "string",
             Open::Template => "`${`",
+            Open::Heredoc { .. } => "heredoc",
         }
     }
 }
@@ -51,8 +63,45 @@ pub fn check(file: &SourceFile) -> Result<(), ReadError> {
             column,
         }
     };
-    while at < bytes.len() {
+    loop {
+        if at >= bytes.len() {
+            // A heredoc still open at the end: its first line ends it if it can (as hcl-edit
+            // falls back to an empty heredoc), and the scan goes on after the delimiter.
+            if let Some(&(Open::Heredoc { delimiter, len }, body)) = stack.last() {
+                stack.pop();
+                if let Some(end) = delimiter_line(text, body, &text[delimiter..delimiter + len]) {
+                    at = end;
+                    continue;
+                }
+                stack.push((Open::Heredoc { delimiter, len }, body));
+            }
+            break;
+        }
         let byte = bytes[at];
+        if let Some(&(Open::Heredoc { delimiter, len }, _)) = stack.last() {
+            let id = &text[delimiter..delimiter + len];
+            match byte {
+                b'\n' => {
+                    if let Some(end) = delimiter_line(text, at + 1, id) {
+                        stack.pop();
+                        at = end;
+                        continue;
+                    }
+                }
+                b'$' | b'%'
+                    if bytes.get(at + 1) == Some(&byte) && bytes.get(at + 2) == Some(&b'{') =>
+                {
+                    at += 2;
+                }
+                b'$' | b'%' if bytes.get(at + 1) == Some(&b'{') => {
+                    stack.push((Open::Template, at));
+                    at += 1;
+                }
+                _ => {}
+            }
+            at += 1;
+            continue;
+        }
         if let Some((Open::Str, _)) = stack.last() {
             match byte {
                 b'\\' => at += 1,
@@ -83,8 +132,9 @@ pub fn check(file: &SourceFile) -> Result<(), ReadError> {
             },
             b'"' => stack.push((Open::Str, at)),
             b'<' if bytes.get(at + 1) == Some(&b'<') => {
-                if let Some(end) = heredoc_end(text, at) {
-                    at = end;
+                if let Some((delimiter, len, body)) = heredoc_header(text, at) {
+                    stack.push((Open::Heredoc { delimiter, len }, body));
+                    at = body;
                     continue;
                 }
                 at += 1;
@@ -116,6 +166,15 @@ pub fn check(file: &SourceFile) -> Result<(), ReadError> {
         at += 1;
     }
     match stack.pop() {
+        Some((Open::Heredoc { delimiter, len }, _)) => {
+            let id = &text[delimiter..delimiter + len];
+            // The `<<` (or `<<-`) before the delimiter.
+            let dash = usize::from(text[..delimiter].ends_with('-'));
+            Err(error(
+                delimiter - 2 - dash,
+                format!("this heredoc never ends (no line starts with `{id}`)"),
+            ))
+        }
         Some((open, opened)) => Err(error(
             opened,
             format!("this {} is never closed", open.describe()),
@@ -132,36 +191,43 @@ fn line_end(bytes: &[u8], at: usize) -> usize {
         .map_or(bytes.len(), |i| at + i)
 }
 
-/// Where a heredoc starting at `at` (`<<ID` or `<<-ID`, then a line break) ends: after its
-/// closing line, or at the end of the text. `None` when `<<` starts no heredoc.
-fn heredoc_end(text: &str, at: usize) -> Option<usize> {
-    let rest = &text[at + 2..];
-    let rest = rest.strip_prefix('-').unwrap_or(rest);
-    let id_len = rest
-        .bytes()
-        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
-        .count();
-    if id_len == 0 {
+/// The header of a heredoc starting at `at` as hcl-edit reads it (`<<ID` or `<<-ID`, the
+/// identifier's characters as HCL's, then a line break): where its delimiter is, its length,
+/// and where its text starts. `None` when `<<` starts no heredoc (hcl-edit then rejects it).
+fn heredoc_header(text: &str, at: usize) -> Option<(usize, usize, usize)> {
+    let mut start = at + 2;
+    if text[start..].starts_with('-') {
+        start += 1;
+    }
+    let mut chars = text[start..].char_indices();
+    let (_, first) = chars.next()?;
+    if !hcl_primitives::ident::is_id_start(first) {
         return None;
     }
-    let id = &rest[..id_len];
-    let after_id = &rest[id_len..];
-    let header = after_id.find('\n')?;
-    if !after_id[..header].trim().is_empty() {
+    let len = chars
+        .find(|&(_, c)| !hcl_primitives::ident::is_id_continue(c))
+        .map_or(text.len() - start, |(i, _)| i);
+    let after = &text[start + len..];
+    let line_break = if after.starts_with('\n') {
+        1
+    } else if after.starts_with("\r\n") {
+        2
+    } else {
         return None;
+    };
+    Some((start, len, start + len + line_break))
+}
+
+/// Where the line starting at `line` ends a heredoc delimited by `id`: after the delimiter,
+/// when the line starts with it (after spaces or tabs) and no identifier character follows.
+fn delimiter_line(text: &str, line: usize, id: &str) -> Option<usize> {
+    let rest = text.get(line..)?;
+    let indent = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    let after = rest[indent..].strip_prefix(id)?;
+    match after.chars().next() {
+        Some(c) if hcl_primitives::ident::is_id_continue(c) => None,
+        _ => Some(line + indent + id.len()),
     }
-    let body_start = text.len() - after_id.len() + header + 1;
-    let mut line_start = body_start;
-    while line_start < text.len() {
-        let end = text[line_start..]
-            .find('\n')
-            .map_or(text.len(), |i| line_start + i);
-        if text[line_start..end].trim() == id {
-            return Some(end);
-        }
-        line_start = end + 1;
-    }
-    Some(text.len())
 }
 
 #[cfg(test)]
@@ -221,6 +287,47 @@ resource "aws_s3_bucket" "b" {
         assert!(error_of("a = { /* b }\n").is_some());
         // The heredoc swallows the rest of the file, so the brace never closes.
         assert!(error_of("a = {\n b = <<EOF\n }\n").is_some());
+    }
+
+    #[test]
+    fn heredocs_end_where_hcl_edit_ends_them() {
+        // The delimiter after spaces or tabs, then anything but an identifier's character:
+        // the rest of the line is code again.
+        assert_eq!(error_of("a = <<EOF\nx {\n  EOF\n"), None);
+        assert_eq!(error_of("a = <<-EOF\n\tx {\n\tEOF\n"), None);
+        assert_eq!(error_of("a = [<<EOF\n{\nEOF\n]\n"), None);
+        assert_eq!(error_of("a = <<EOF\r\nx\r\nEOF\r\n"), None);
+        assert_eq!(
+            error_of("a = <<EOF\nx\nEOF < 5 * {\n"),
+            Some(("this `{` is never closed".to_string(), 3, 11))
+        );
+        // A longer identifier is text.
+        assert_eq!(
+            error_of("a = <<EOF\nEOF_2 {\nEOFé\n"),
+            Some((
+                "this heredoc never ends (no line starts with `EOF`)".to_string(),
+                1,
+                5
+            ))
+        );
+        // The line after the header ends it only when no later line does.
+        assert_eq!(error_of("a = <<EOF\nEOF {\nEOF\n"), None);
+        assert_eq!(
+            error_of("a = <<EOF\nEOF {\n"),
+            Some(("this `{` is never closed".to_string(), 2, 5))
+        );
+        assert_eq!(error_of("a = <<EOF\nEOF\n"), None);
+        // Its templates are read, escapes skipped; `<<` without a header is no heredoc.
+        assert_eq!(error_of("a = <<EOF\n${ {b = 1} }$${ %%{\nEOF\n"), None);
+        assert_eq!(
+            error_of("a = <<EOF\n${ [\nEOF\n"),
+            Some(("this `[` is never closed".to_string(), 2, 4))
+        );
+        assert!(
+            error_of("a = <<-EOF\nbody\n")
+                .is_some_and(|(_, line, column)| (line, column) == (1, 5))
+        );
+        assert_eq!(error_of("a = b << c\n"), None);
     }
 
     #[test]
