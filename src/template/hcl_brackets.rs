@@ -79,44 +79,30 @@ pub fn check(file: &SourceFile) -> Result<(), ReadError> {
         }
         let byte = bytes[at];
         if let Some(&(Open::Heredoc { delimiter, len }, _)) = stack.last() {
-            let id = &text[delimiter..delimiter + len];
-            match byte {
-                b'\n' => {
-                    if let Some(end) = delimiter_line(text, at + 1, id) {
-                        stack.pop();
-                        at = end;
-                        continue;
-                    }
-                }
-                b'$' | b'%'
-                    if bytes.get(at + 1) == Some(&byte) && bytes.get(at + 2) == Some(&b'{') =>
-                {
-                    at += 2;
-                }
-                b'$' | b'%' if bytes.get(at + 1) == Some(&b'{') => {
-                    stack.push((Open::Template, at));
-                    at += 1;
-                }
-                _ => {}
+            if let Some(step) = template_step(bytes, at, &mut stack) {
+                at += step;
+                continue;
+            }
+            if byte == b'\n'
+                && let Some(end) = delimiter_line(text, at + 1, &text[delimiter..delimiter + len])
+            {
+                stack.pop();
+                at = end;
+                continue;
             }
             at += 1;
             continue;
         }
         if let Some((Open::Str, _)) = stack.last() {
+            if let Some(step) = template_step(bytes, at, &mut stack) {
+                at += step;
+                continue;
+            }
             match byte {
                 b'\\' => at += 1,
                 b'"' | b'\n' => {
                     // A line break ends a quoted string too (hcl-edit reports it).
                     stack.pop();
-                }
-                b'$' | b'%'
-                    if bytes.get(at + 1) == Some(&byte) && bytes.get(at + 2) == Some(&b'{') =>
-                {
-                    at += 2;
-                }
-                b'$' | b'%' if bytes.get(at + 1) == Some(&b'{') => {
-                    stack.push((Open::Template, at));
-                    at += 1;
                 }
                 _ => {}
             }
@@ -180,6 +166,23 @@ pub fn check(file: &SourceFile) -> Result<(), ReadError> {
             format!("this {} is never closed", open.describe()),
         )),
         None => Ok(()),
+    }
+}
+
+/// In the text of a string or heredoc at `at`: how many bytes an escaped `$${` or `%%{` takes,
+/// or a `${` or `%{` that opens a template (pushed on `stack`); `None` for anything else.
+fn template_step(bytes: &[u8], at: usize, stack: &mut Vec<(Open, usize)>) -> Option<usize> {
+    let sign = bytes[at];
+    if sign != b'$' && sign != b'%' {
+        return None;
+    }
+    match (bytes.get(at + 1), bytes.get(at + 2)) {
+        (Some(&next), Some(&b'{')) if next == sign => Some(3),
+        (Some(&b'{'), _) => {
+            stack.push((Open::Template, at));
+            Some(2)
+        }
+        _ => None,
     }
 }
 
