@@ -81,12 +81,17 @@ impl<'g> Acceptances<'g> {
         for finding in findings.iter_mut().filter(|f| f.status == Status::Active) {
             if let Some(index) = self.first_covering(&finding.rule.id, finding.item) {
                 matched[index] += 1;
-                let judged = &self.judged[index];
-                finding.status = judged.status;
-                finding.set_note(judged.note.as_str());
+                self.apply(index, finding);
             }
         }
         matched
+    }
+
+    /// Gives `finding` the status and note of acceptance `index`.
+    pub fn apply(&self, index: usize, finding: &mut Finding) {
+        let judged = &self.judged[index];
+        finding.status = judged.status;
+        finding.set_note(judged.note.as_str());
     }
 
     /// A warning for each acceptance that covered nothing, given how many findings each

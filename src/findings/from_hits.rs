@@ -406,40 +406,41 @@ impl Maker<'_> {
         };
         let packing = self.packing;
         let rule_of = |key: u128| self.rule_of_rank[packing.rule_rank(key)] as usize;
-        // Each key's covering acceptance, which decides whether it is kept; none looked up in a
-        // model without acceptances.
-        let covering: Vec<Option<u32>> = if acceptances.is_empty() {
-            Vec::new()
+        // Each key with its covering acceptance, which decides whether it is kept and, for the
+        // kept, its status; none looked up in a model without acceptances.
+        let covered: Vec<(K, Option<u32>)> = if acceptances.is_empty() {
+            keys.into_iter().map(|key| (key, None)).collect()
         } else {
-            keys.par_iter()
-                .map(|&key| {
-                    let key: u128 = key.into();
-                    let item = self.items.item(packing.item(key));
-                    acceptances
-                        .first_covering(&self.facts[rule_of(key)].id, item)
-                        .map(|index| index as u32)
+            keys.into_par_iter()
+                .map(|key| {
+                    let wide: u128 = key.into();
+                    let item = self.items.item(packing.item(wide));
+                    let covering = acceptances.first_covering(&self.facts[rule_of(wide)].id, item);
+                    (key, covering.map(|index| index as u32))
                 })
                 .collect()
         };
         let mut matched = vec![0; acceptances.len()];
-        for index in covering.iter().flatten() {
-            matched[*index as usize] += 1;
+        for (_, index) in &covered {
+            if let Some(index) = index {
+                matched[*index as usize] += 1;
+            }
         }
-        let accepted = |position: usize| {
-            covering
-                .get(position)
-                .copied()
-                .flatten()
-                .is_some_and(|index| !acceptances.leaves_open(index as usize))
+        let accepted = |(_, covering): (K, Option<u32>)| {
+            covering.is_some_and(|index| !acceptances.leaves_open(index as usize))
         };
-        let group = |key: K| {
+        let group = |(key, _): (K, Option<u32>)| {
             let key: u128 = key.into();
             (packing.severity(key), packing.rule_rank(key))
         };
-        let (kept, counted) = select(keys, per_rule, group, accepted);
-        drop(covering);
+        let (kept, counted) = select(covered, per_rule, group, accepted);
+        let (kept, covering): (Vec<K>, Vec<Option<u32>>) = kept.into_iter().unzip();
         let mut findings = self.findings(kept);
-        acceptances.apply_to(&mut findings);
+        for (finding, index) in findings.iter_mut().zip(covering) {
+            if let Some(index) = index {
+                acceptances.apply(index as usize, finding);
+            }
+        }
         let left_out = counted
             .into_iter()
             .map(|((severity, rank), count)| LeftOut {

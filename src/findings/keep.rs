@@ -29,22 +29,22 @@ pub struct LeftOut {
     pub count: usize,
 }
 
-/// The findings to make, from their sorted keys: every key of an accepted finding, and the
-/// first `per_rule` keys of each group of open ones (a group is one rule within one severity;
-/// `group` gives a key's, and the keys of a group are neighbours); how many keys each group
-/// left out, in the keys' order.
+/// The findings to make, from their sorted keys: every key of an accepted finding
+/// (`accepted`), and the first `per_rule` keys of each group of open ones (a group is one rule
+/// within one severity; `group` gives a key's, and the keys of a group are neighbours); how
+/// many keys each group left out, in the keys' order.
 pub(super) fn select<K: Copy, G: Copy + PartialEq>(
     keys: Vec<K>,
     per_rule: usize,
     group: impl Fn(K) -> G,
-    accepted: impl Fn(usize) -> bool,
+    accepted: impl Fn(K) -> bool,
 ) -> (Vec<K>, Vec<(G, usize)>) {
     let mut kept = Vec::new();
     let mut left_out: Vec<(G, usize)> = Vec::new();
     // The group of the last open key, and how many of its keys were kept.
     let mut current: Option<(G, usize)> = None;
-    for (position, key) in keys.into_iter().enumerate() {
-        if accepted(position) {
+    for key in keys {
+        if accepted(key) {
             kept.push(key);
             continue;
         }
@@ -149,7 +149,7 @@ mod tests {
 
     #[test]
     fn the_first_of_each_group_are_kept_every_accepted_one_too_and_the_rest_counted() {
-        // Keys are (group, n); keys 3 and 7 are accepted.
+        // Keys are (group, n); the fourth and the eighth are accepted.
         let keys = vec![
             ('a', 0),
             ('a', 1),
@@ -162,7 +162,7 @@ mod tests {
             ('c', 3),
             ('c', 4),
         ];
-        let accepted = |position: usize| position == 3 || position == 7;
+        let accepted = |key: (char, i32)| key == ('a', 3) || key == ('c', 2);
         let (kept, left_out) = select(keys.clone(), 2, |k: (char, i32)| k.0, accepted);
         assert_eq!(
             kept,
@@ -176,7 +176,7 @@ mod tests {
                 ('c', 2)
             ]
         );
-        // An accepted key counts against no group: c keeps two open ones and key 7 besides.
+        // An accepted key counts against no group: c keeps two open ones and ('c', 2) besides.
         assert_eq!(left_out, [('a', 1), ('c', 2)]);
         let (kept, left_out) = select(keys.clone(), 0, |k: (char, i32)| k.0, accepted);
         assert_eq!(kept, [('a', 3), ('c', 2)]);
