@@ -24,7 +24,9 @@ if [ -z "${SKIP_PYTM:-}" ]; then
   PY="$VENV/bin/python"
 fi
 
-# measure NAME RUNS COMMAND…: appends "NAME median_seconds peak_kib" to the results.
+# measure NAME RUNS [--fresh OUTPUT] COMMAND…: appends "NAME median_seconds peak_kib" to the
+# results. Every command that writes a file is given --fresh: the file is removed before each run
+# (untimed), for both tools (see bench/measure.py).
 measure() {
   local name=$1 runs=$2; shift 2
   local result
@@ -35,14 +37,14 @@ measure() {
 
 for units in 300 3000; do
   "$GEN" --units "$units" > "$WORK/m$units.flow"
-  measure "threatflow report json ${units} units" "$RUNS" "$TF" report "$WORK/m$units.flow" --format json -o "$WORK/tf$units.json"
+  measure "threatflow report json ${units} units" "$RUNS" --fresh "$WORK/tf$units.json" "$TF" report "$WORK/m$units.flow" --format json -o "$WORK/tf$units.json"
   if [ -n "${PY:-}" ]; then
     python3 bench/pytm_model.py "$units" > "$WORK/tm$units.py"
-    measure "pytm --json ${units} units" "$PYTM_RUNS" "$PY" "$WORK/tm$units.py" --json "$WORK/pytm$units.json"
+    measure "pytm --json ${units} units" "$PYTM_RUNS" --fresh "$WORK/pytm$units.json" "$PY" "$WORK/tm$units.py" --json "$WORK/pytm$units.json"
   fi
 done
 "$GEN" --units 15000 > "$WORK/m15000.flow"
-measure "threatflow report json 15000 units" "$RUNS" "$TF" report "$WORK/m15000.flow" --format json -o "$WORK/tf15000.json"
+measure "threatflow report json 15000 units" "$RUNS" --fresh "$WORK/tf15000.json" "$TF" report "$WORK/m15000.flow" --format json -o "$WORK/tf15000.json"
 # N units are 2N + 1 elements.
 for elements in 100000 1000000; do
   units=$(( (elements - 1) / 2 ))
@@ -50,7 +52,7 @@ for elements in 100000 1000000; do
   measure "threatflow check ${elements} elements" "$BIG_RUNS" "$TF" check "$WORK/e$elements.flow" --color never
 done
 "$GEN" --units 150 > "$WORK/d300.flow"
-measure "threatflow diagram svg 301 elements" "$RUNS" "$TF" diagram "$WORK/d300.flow" --format svg -o "$WORK/d300.svg"
+measure "threatflow diagram svg 301 elements" "$RUNS" --fresh "$WORK/d300.svg" "$TF" diagram "$WORK/d300.flow" --format svg -o "$WORK/d300.svg"
 
 python3 - "$WORK/results" <<'PY'
 import sys
