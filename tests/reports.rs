@@ -168,8 +168,16 @@ fn the_json_report_follows_its_schema() {
             .map(|e| e.to_string())
             .collect();
         assert!(errors.is_empty(), "{example}: {errors:?}");
-        assert_eq!(report["schema_version"], 1);
-        for key in ["elements", "flows", "boundaries", "data", "findings"] {
+        assert_eq!(report["schema_version"], 2);
+        for key in [
+            "rules",
+            "kinds",
+            "elements",
+            "flows",
+            "boundaries",
+            "data",
+            "findings",
+        ] {
             assert!(report[key].is_array(), "{key}");
         }
     }
@@ -410,9 +418,10 @@ fn long_lists_model(functions: usize) -> String {
 }
 
 #[test]
-fn the_json_report_is_what_serde_json_prints_for_the_view() {
+fn the_json_report_is_the_view_with_its_rules_and_kinds_held_once_one_item_per_line() {
     let mut models: Vec<(String, Compilation)> = EXAMPLES
         .iter()
+        .chain(&["tests/reports/hostile.flow"])
         .map(|example| (example.to_string(), compile(example)))
         .collect();
     let long = support::compile_bytes(
@@ -425,10 +434,89 @@ fn the_json_report_is_what_serde_json_prints_for_the_view() {
     models.push(("long.flow".into(), long));
     for (name, compilation) in &models {
         let view = ReportView::new(compilation);
-        let expected = serde_json::to_string_pretty(&view).unwrap() + "\n";
+        let text = json::render(&view);
+        let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let expected = expected_report(serde_json::to_value(&view).unwrap());
+        assert!(report == expected, "{name}: the JSON report differs");
+        // One item per line: every line four spaces in is one whole item of a list.
+        let items: usize = [
+            "rules",
+            "kinds",
+            "elements",
+            "flows",
+            "boundaries",
+            "data",
+            "findings",
+        ]
+        .iter()
+        .map(|key| report[key].as_array().unwrap().len())
+        .sum();
+        let mut lines = 0;
+        for line in text.lines().filter(|line| line.starts_with("    ")) {
+            let item = line.trim_start().trim_end_matches(',');
+            serde_json::from_str::<serde_json::Value>(item)
+                .unwrap_or_else(|e| panic!("{name}: {e} in the line {line}"));
+            lines += 1;
+        }
+        assert_eq!(lines, items, "{name}");
         assert!(
-            json::render(&view) == expected,
-            "{name}: the JSON report differs"
+            text.lines().count() <= items + 20,
+            "{name}: no item spans lines"
         );
     }
+}
+
+/// The JSON report's content, made from the view's own serialization (each finding with its
+/// rule's facts, each element with its findings and its kind's responsibilities): the facts
+/// moved to the `rules` and `kinds` tables, each once, by id.
+fn expected_report(view: serde_json::Value) -> serde_json::Value {
+    use serde_json::{Value, json};
+    let mut rules = std::collections::BTreeMap::new();
+    let mut findings = Vec::new();
+    for mut finding in view["findings"].as_array().unwrap().clone() {
+        let fields = finding.as_object_mut().unwrap();
+        let facts = json!({
+            "id": fields["rule"],
+            "title": fields.remove("title").unwrap(),
+            "stride": fields.remove("stride").unwrap(),
+            "refs": fields.remove("refs").unwrap(),
+        });
+        let previous = rules.insert(fields["rule"].as_str().unwrap().to_string(), facts.clone());
+        assert!(
+            previous.is_none_or(|p| p == facts),
+            "one rule, one set of facts"
+        );
+        findings.push(finding);
+    }
+    let mut kinds = std::collections::BTreeMap::new();
+    let mut elements = Vec::new();
+    for mut element in view["elements"].as_array().unwrap().clone() {
+        let fields = element.as_object_mut().unwrap();
+        let kind = json!({
+            "id": fields["kind"],
+            "provider_operates": fields.remove("provider_operates").unwrap(),
+            "customer_owns": fields.remove("customer_owns").unwrap(),
+        });
+        kinds.insert(fields["kind"].as_str().unwrap().to_string(), kind);
+        let ids: Vec<Value> = fields["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].clone())
+            .collect();
+        fields.insert("findings".into(), Value::Array(ids));
+        elements.push(element);
+    }
+    json!({
+        "schema_version": view["schema_version"],
+        "model": view["model"],
+        "summary": view["summary"],
+        "rules": rules.into_values().collect::<Vec<_>>(),
+        "kinds": kinds.into_values().collect::<Vec<_>>(),
+        "elements": elements,
+        "flows": view["flows"],
+        "boundaries": view["boundaries"],
+        "data": view["data"],
+        "findings": findings,
+    })
 }

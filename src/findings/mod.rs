@@ -18,7 +18,7 @@ pub use keep::{Keep, LeftOut};
 pub use render_text::{
     count_of_findings, reference, render_findings, summary, write_findings, write_findings_limited,
 };
-pub use texts::{Shown, Texts, shown};
+pub use texts::{RuleShown, Shown, Texts, shown, shown_naming};
 
 use crate::graph::Graph;
 use crate::graph::pairs::Pairs;

@@ -102,18 +102,42 @@ impl<'c> Texts<'c> {
     }
 }
 
-/// A finding with what fills in its texts; it serializes as the JSON report's finding.
+/// A finding with what fills in its texts; it serializes as the finding of `check`'s JSON
+/// and, with its rule named by id alone, of the JSON report (`docs/report-schema.json`).
 #[derive(Clone, Copy)]
 pub struct Shown<'a> {
     pub finding: &'a Finding,
     pub texts: &'a Texts<'a>,
+    pub rule: RuleShown,
 }
 
-/// Each of `findings` with `texts`.
+/// How a shown finding names its rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleShown {
+    /// With the rule's title, STRIDE categories and references: the finding stands alone.
+    WithFacts,
+    /// By its id alone: the document holds a table of the rules' facts.
+    ById,
+}
+
+/// Each of `findings` with `texts`, standing alone.
 pub fn shown<'a>(findings: &'a [Finding], texts: &'a Texts<'a>) -> Vec<Shown<'a>> {
+    shown_naming(findings, texts, RuleShown::WithFacts)
+}
+
+/// Each of `findings` with `texts`, naming its rule as `rule` says.
+pub fn shown_naming<'a>(
+    findings: &'a [Finding],
+    texts: &'a Texts<'a>,
+    rule: RuleShown,
+) -> Vec<Shown<'a>> {
     findings
         .iter()
-        .map(|finding| Shown { finding, texts })
+        .map(|finding| Shown {
+            finding,
+            texts,
+            rule,
+        })
         .collect()
 }
 
@@ -121,12 +145,15 @@ impl Serialize for Shown<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let finding = self.finding;
-        let fields = if finding.deployed().is_some() { 13 } else { 12 };
+        let with_facts = self.rule == RuleShown::WithFacts;
+        let fields = 9 + usize::from(finding.deployed().is_some()) + 3 * usize::from(with_facts);
         let mut out = serializer.serialize_struct("Finding", fields)?;
         out.serialize_field("id", &finding.id())?;
         out.serialize_field("rule", &finding.rule.id)?;
-        out.serialize_field("title", &finding.rule.title)?;
-        out.serialize_field("stride", &finding.rule.stride)?;
+        if with_facts {
+            out.serialize_field("title", &finding.rule.title)?;
+            out.serialize_field("stride", &finding.rule.stride)?;
+        }
         out.serialize_field("severity", &finding.severity)?;
         out.serialize_field("status", &finding.status)?;
         out.serialize_field("element", &finding.element)?;
@@ -141,7 +168,9 @@ impl Serialize for Shown<'_> {
         text.clear();
         let has_fix = self.texts.fix_into(finding, &mut text);
         out.serialize_field("fix", &has_fix.then_some(&text))?;
-        out.serialize_field("refs", &finding.rule.refs)?;
+        if with_facts {
+            out.serialize_field("refs", &finding.rule.refs)?;
+        }
         out.serialize_field("note", &finding.note())?;
         out.end()
     }

@@ -1,16 +1,23 @@
-//! The JSON report: the [`ReportView`] itself, pretty-printed (two-space indent, serde_json's
-//! layout, written by [`pretty`]). `docs/report-schema.json` is its JSON Schema;
-//! `schema_version` says which version of it a report follows.
+//! The JSON report (`docs/report-schema.json` is its JSON Schema; `schema_version` says which
+//! version of it a report follows): the [`ReportView`]'s model, summary, elements, flows,
+//! boundaries, data and findings, with what many items would repeat held once in two tables:
+//! `rules` (each rule's title, STRIDE categories and references, its findings naming it by id,
+//! as SARIF's results name their rules) and `kinds` (what the provider operates and what the
+//! customer owns for each kind of element). An element lists its findings by id.
 //!
-//! The long lists (elements, flows, boundaries, data, findings) are written a window at a time,
-//! the items of a window serialized on every core and written in order: a large model's report is
-//! never held whole, and the bytes are those `serde_json::to_writer_pretty` writes for the view
-//! (a test compares them).
+//! The layout is one item per line: the top-level keys indented, each item of a list written
+//! compact on a line of its own, so that a report diffs line by line and a large one stays
+//! small. The lists are written a window at a time, the items of a window serialized on every
+//! core ([`pretty`]) and written in order: a large model's report is never held whole.
 
 use super::ReportView;
 use super::pretty;
+use super::view::{ElementView, FindingRef};
+use crate::findings::{RuleFacts, RuleShown, shown_naming};
 use rayon::prelude::*;
 use serde::Serialize;
+use serde::ser::SerializeStruct;
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 pub fn render(view: &ReportView) -> String {
@@ -21,25 +28,107 @@ pub fn render(view: &ReportView) -> String {
 
 /// Writes the report as [`render`] renders it, straight to `out`.
 pub fn write(view: &ReportView, out: &mut (impl Write + ?Sized)) -> io::Result<()> {
-    // serde_json writes a few bytes at a time; a buffer of a known type takes them without a
+    // The items are written a line at a time; a buffer of a known type takes them without a
     // call through `out` (often `dyn Write`) for each.
     let mut out = io::BufWriter::with_capacity(1 << 16, &mut *out);
     out.write_all(b"{")?;
-    // In the order of `ReportView`'s fields.
     field(&mut out, true, "schema_version", &view.schema_version)?;
     field(&mut out, false, "model", &view.model)?;
     field(&mut out, false, "summary", &view.summary)?;
-    list(&mut out, "elements", &view.elements)?;
+    list(&mut out, "rules", &rules_of(view))?;
+    list(&mut out, "kinds", &kinds_of(&view.elements))?;
+    let elements: Vec<Element> = view.elements.iter().map(Element).collect();
+    list(&mut out, "elements", &elements)?;
     list(&mut out, "flows", &view.flows)?;
     list(&mut out, "boundaries", &view.boundaries)?;
     list(&mut out, "data", &view.data)?;
     list(
         &mut out,
         "findings",
-        &crate::findings::shown(view.findings, &view.texts),
+        &shown_naming(view.findings, &view.texts, RuleShown::ById),
     )?;
     out.write_all(b"\n}\n")?;
     out.flush()
+}
+
+/// A rule with findings in the report: the facts its findings name by id.
+struct Rule<'v>(&'v RuleFacts);
+
+impl Serialize for Rule<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = serializer.serialize_struct("Rule", 4)?;
+        out.serialize_field("id", &self.0.id)?;
+        out.serialize_field("title", &self.0.title)?;
+        out.serialize_field("stride", &self.0.stride)?;
+        out.serialize_field("refs", &self.0.refs)?;
+        out.end()
+    }
+}
+
+/// The rules of the view's findings, each once, by id.
+fn rules_of<'v>(view: &ReportView<'v>) -> Vec<Rule<'v>> {
+    let mut rules: BTreeMap<&str, &RuleFacts> = BTreeMap::new();
+    let mut last: Option<&RuleFacts> = None;
+    for finding in view.findings {
+        // A rule's findings share its facts, and mostly come one after another.
+        let facts: &RuleFacts = &finding.rule;
+        if last.is_some_and(|l| std::ptr::eq(l, facts)) {
+            continue;
+        }
+        last = Some(facts);
+        rules.entry(&facts.id).or_insert(facts);
+    }
+    rules.into_values().map(Rule).collect()
+}
+
+/// A kind of element in the model, with its shared responsibility from the service catalogue.
+#[derive(Serialize)]
+struct Kind<'v> {
+    id: &'v str,
+    provider_operates: &'v [String],
+    customer_owns: &'v [String],
+}
+
+/// The kinds of the view's elements, each once, by name.
+fn kinds_of<'v>(elements: &[ElementView<'v>]) -> Vec<Kind<'v>> {
+    let mut kinds: BTreeMap<&str, Kind> = BTreeMap::new();
+    for element in elements {
+        kinds.entry(element.kind).or_insert_with(|| Kind {
+            id: element.kind,
+            provider_operates: element.provider_operates,
+            customer_owns: element.customer_owns,
+        });
+    }
+    kinds.into_values().collect()
+}
+
+/// An element as the report lists it: its findings by id, its kind's facts in `kinds`.
+struct Element<'e, 'v>(&'e ElementView<'v>);
+
+impl Serialize for Element<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        /// The ids of an element's findings.
+        struct Ids<'f, 'v>(&'f [FindingRef<'v>]);
+        impl Serialize for Ids<'_, '_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_seq(self.0.iter().map(|f| f.id))
+            }
+        }
+        let e = self.0;
+        let mut out = serializer.serialize_struct("Element", 11)?;
+        out.serialize_field("id", e.id)?;
+        out.serialize_field("name", e.name)?;
+        out.serialize_field("path", &e.path)?;
+        out.serialize_field("label", e.label)?;
+        out.serialize_field("kind", e.kind)?;
+        out.serialize_field("role", e.role)?;
+        out.serialize_field("boundary_path", &e.boundary_path)?;
+        out.serialize_field("location", &e.location)?;
+        out.serialize_field("highest_severity", &e.highest_severity)?;
+        out.serialize_field("findings", &Ids(&e.findings))?;
+        out.serialize_field("data", &e.data)?;
+        out.end()
+    }
 }
 
 /// How many items of a list are serialized (on every core) before they are written.
@@ -56,13 +145,15 @@ fn key(out: &mut impl Write, first: bool, name: &str) -> io::Result<()> {
     out.write_all(b": ")
 }
 
+/// A top-level key and its value, on one line.
 fn field(out: &mut impl Write, first: bool, name: &str, value: &impl Serialize) -> io::Result<()> {
     key(out, first, name)?;
     let mut bytes = Vec::new();
-    pretty::to_vec_at(&mut bytes, 1, value).map_err(io::Error::other)?;
+    pretty::to_vec_compact(&mut bytes, value).map_err(io::Error::other)?;
     out.write_all(&bytes)
 }
 
+/// A top-level key and its list, one item per line.
 fn list<T: Serialize + Sync>(out: &mut impl Write, name: &str, items: &[T]) -> io::Result<()> {
     key(out, false, name)?;
     if items.is_empty() {
@@ -82,7 +173,7 @@ fn list<T: Serialize + Sync>(out: &mut impl Write, name: &str, items: &[T]) -> i
                 for (i, item) in piece.iter().enumerate() {
                     let first = window_index == 0 && piece_index == 0 && i == 0;
                     bytes.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-                    pretty::to_vec_at(bytes, 2, item)?;
+                    pretty::to_vec_compact(bytes, item)?;
                 }
                 Ok::<(), pretty::Error>(())
             })

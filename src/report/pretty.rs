@@ -1,5 +1,6 @@
 //! A serde serializer that writes exactly what `serde_json::to_writer_pretty` writes (two-space
-//! indent), faster, into a byte buffer; the JSON report is written with it.
+//! indent), or in compact form what `serde_json::to_writer` writes, faster, into a byte buffer;
+//! the JSON report is written with it.
 //!
 //! serde_json escapes a string one byte at a time through a table, and writes every object key
 //! through the same path. A report of a large model is mostly strings (names, messages, fixes),
@@ -15,7 +16,21 @@ use std::fmt;
 /// Appends `value`, serialized as serde_json's pretty printer would at `depth` levels into a
 /// document (0 for a whole document), to `out`.
 pub fn to_vec_at<T: Serialize + ?Sized>(out: &mut Vec<u8>, depth: usize, value: &T) -> Result {
-    value.serialize(&mut Writer { out, depth })
+    value.serialize(&mut Writer {
+        out,
+        depth,
+        compact: false,
+    })
+}
+
+/// Appends `value`, serialized as serde_json's compact writer would (no spaces, no line
+/// breaks), to `out`.
+pub fn to_vec_compact<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result {
+    value.serialize(&mut Writer {
+        out,
+        depth: 0,
+        compact: true,
+    })
 }
 
 /// What serializing can fail with: a map key that is not a string or a number, or an error a
@@ -62,6 +77,8 @@ macro_rules! serialize_integers {
 pub struct Writer<'o> {
     out: &'o mut Vec<u8>,
     depth: usize,
+    /// No line breaks or indents: items are separated by a bare comma, keys by a bare colon.
+    compact: bool,
 }
 
 /// A comma, a line break and the indent of 32 levels; what starts an item is a slice of it.
@@ -76,6 +93,12 @@ impl<'o> Writer<'o> {
     /// `NEXT_LINE` from `start` (0: with the comma, 1: without) with the indent of `depth`.
     #[inline]
     fn line_from(&mut self, start: usize, depth: usize) {
+        if self.compact {
+            if start == 0 {
+                self.out.push(b',');
+            }
+            return;
+        }
         const MOST: usize = NEXT_LINE.len() - 2;
         let mut width = depth * 2;
         let now = width.min(MOST);
@@ -86,6 +109,11 @@ impl<'o> Writer<'o> {
             self.out.extend_from_slice(&NEXT_LINE[2..2 + now]);
             width -= now;
         }
+    }
+
+    /// What ends an object's key: the closing quote and the colon.
+    fn key_end(&self) -> &'static [u8] {
+        if self.compact { b"\":" } else { b"\": " }
     }
 
     fn integer(&mut self, value: impl itoa::Integer) -> Result {
@@ -110,7 +138,8 @@ impl<'o> Writer<'o> {
     fn open_variant(&mut self, variant: &str) {
         self.out.push(b'{');
         self.new_line(self.depth + 1);
-        quote_into(self.out, variant, b"\": ");
+        let key_end = self.key_end();
+        quote_into(self.out, variant, key_end);
         self.depth += 1;
     }
 
@@ -262,7 +291,8 @@ impl Compound<'_, '_> {
 
     fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result {
         self.next_item();
-        quote_into(self.writer.out, key, b"\": ");
+        let key_end = self.writer.key_end();
+        quote_into(self.writer.out, key, key_end);
         value.serialize(&mut *self.writer)
     }
 
@@ -483,7 +513,8 @@ impl ser::SerializeMap for Compound<'_, '_> {
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result {
         self.next_item();
         key.serialize(KeyWriter(self.writer.out))?;
-        self.writer.out.extend_from_slice(b": ");
+        let separator: &[u8] = if self.writer.compact { b":" } else { b": " };
+        self.writer.out.extend_from_slice(separator);
         Ok(())
     }
 
@@ -684,9 +715,17 @@ mod tests {
         (expected, String::from_utf8(out).unwrap())
     }
 
+    /// Checks both layouts: pretty against serde_json's pretty printer, compact against its
+    /// compact writer.
     fn assert_same<T: Serialize + ?Sized>(value: &T) {
         let (expected, written) = both(value);
         assert_eq!(written, expected);
+        let mut compact = Vec::new();
+        to_vec_compact(&mut compact, value).unwrap();
+        assert_eq!(
+            String::from_utf8(compact).unwrap(),
+            serde_json::to_string(value).unwrap()
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The report's view of a compiled model: everything a report or diagram shows, with names
-//! instead of indices, in declaration order. The JSON report is this structure serialized
-//! (`docs/report-schema.json` describes it); the templates of the other formats render it.
+//! instead of indices, in declaration order. The templates of the Markdown and HTML reports render
+//! it serialized as it is; the JSON report ([`json`](super::json), `docs/report-schema.json`) holds
+//! its rules' and kinds' facts once instead of with every finding and element.
 
 use crate::Compilation;
 use crate::findings::{self, Finding, FindingId, Location, Status, Texts};
@@ -11,7 +12,7 @@ use arcstr::ArcStr;
 use serde::Serialize;
 
 /// The version of the JSON report's schema; raised when a field changes meaning or goes away.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Borrows the compilation's names and findings (a large model's are not copied). Serialized,
 /// its findings are shown with their texts.
