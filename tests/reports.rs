@@ -471,52 +471,59 @@ fn the_json_report_is_the_view_with_its_rules_and_kinds_held_once_one_item_per_l
 /// moved to the `rules` and `kinds` tables, each once, by id.
 fn expected_report(view: serde_json::Value) -> serde_json::Value {
     use serde_json::{Value, json};
-    let mut rules = std::collections::BTreeMap::new();
-    let mut findings = Vec::new();
-    for mut finding in view["findings"].as_array().unwrap().clone() {
-        let fields = finding.as_object_mut().unwrap();
-        let facts = json!({
-            "id": fields["rule"],
-            "title": fields.remove("title").unwrap(),
-            "stride": fields.remove("stride").unwrap(),
-            "refs": fields.remove("refs").unwrap(),
-        });
-        let previous = rules.insert(fields["rule"].as_str().unwrap().to_string(), facts.clone());
-        assert!(
-            previous.is_none_or(|p| p == facts),
-            "one rule, one set of facts"
-        );
-        findings.push(finding);
-    }
-    let mut kinds = std::collections::BTreeMap::new();
-    let mut elements = Vec::new();
-    for mut element in view["elements"].as_array().unwrap().clone() {
-        let fields = element.as_object_mut().unwrap();
-        let kind = json!({
-            "id": fields["kind"],
-            "provider_operates": fields.remove("provider_operates").unwrap(),
-            "customer_owns": fields.remove("customer_owns").unwrap(),
-        });
-        kinds.insert(fields["kind"].as_str().unwrap().to_string(), kind);
-        let ids: Vec<Value> = fields["findings"]
+    let (findings, rules) = held_once(&view["findings"], "rule", &["title", "stride", "refs"]);
+    let (mut elements, kinds) = held_once(
+        &view["elements"],
+        "kind",
+        &["provider_operates", "customer_owns"],
+    );
+    for element in &mut elements {
+        let ids: Vec<Value> = element["findings"]
             .as_array()
             .unwrap()
             .iter()
             .map(|f| f["id"].clone())
             .collect();
-        fields.insert("findings".into(), Value::Array(ids));
-        elements.push(element);
+        element["findings"] = Value::Array(ids);
     }
     json!({
         "schema_version": view["schema_version"],
         "model": view["model"],
         "summary": view["summary"],
-        "rules": rules.into_values().collect::<Vec<_>>(),
-        "kinds": kinds.into_values().collect::<Vec<_>>(),
+        "rules": rules,
+        "kinds": kinds,
         "elements": elements,
         "flows": view["flows"],
         "boundaries": view["boundaries"],
         "data": view["data"],
         "findings": findings,
     })
+}
+
+/// `items` with the `facts` fields taken out, and the table they go to: for each value of
+/// `key`, in order, `{"id": value, facts…}`, the same facts wherever the value is repeated.
+fn held_once(
+    items: &serde_json::Value,
+    key: &str,
+    facts: &[&str],
+) -> (Vec<serde_json::Value>, Vec<serde_json::Value>) {
+    let mut table = std::collections::BTreeMap::new();
+    let mut rest = Vec::new();
+    for mut item in items.as_array().unwrap().clone() {
+        let fields = item.as_object_mut().unwrap();
+        let mut held = serde_json::Map::new();
+        held.insert("id".into(), fields[key].clone());
+        for fact in facts {
+            held.insert(fact.to_string(), fields.remove(*fact).unwrap());
+        }
+        let held = serde_json::Value::Object(held);
+        let id = fields[key].as_str().unwrap().to_string();
+        let previous = table.insert(id, held.clone());
+        assert!(
+            previous.is_none_or(|p| p == held),
+            "one {key}, one set of facts"
+        );
+        rest.push(item);
+    }
+    (rest, table.into_values().collect())
 }
