@@ -1,5 +1,6 @@
 //! Classifications, data, boundaries, elements and flows.
 
+use super::names::Declared;
 use super::values::{self, Schema, Typer};
 use super::{Entity, Resolver, files};
 use crate::diagnostic::{Code, Diagnostic};
@@ -29,17 +30,22 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit, taken: Taken) {
     }
     // Boundaries and elements are declared first and typed second, so attributes may refer
     // to elements declared further down.
-    // Room for every element and boundary up front: the name table of a large model is not
-    // grown (and rehashed) a dozen times.
-    let (elements, boundaries) = structure
-        .iter()
-        .map(|item| match item {
-            Item::Boundary(decl) => declarations_in(decl),
-            Item::Element(_) => (1, 0),
-            _ => (0, 0),
-        })
-        .fold((0, 0), |(e, b), (de, db)| (e + de, b + db));
-    r.names.reserve(elements + boundaries);
+    // Every element and boundary name up front, in the order they are declared: the name
+    // table of a large model is not grown (and rehashed) a dozen times, and each declaration
+    // has the table's memory for a later one fetched while it is made.
+    let (mut hashes, mut boundaries) = (Vec::new(), 0);
+    for item in &structure {
+        match item {
+            Item::Boundary(decl) => names_in(decl, &mut |name, is_boundary| {
+                hashes.push(r.names.hash_of(name));
+                boundaries += usize::from(is_boundary);
+            }),
+            Item::Element(decl) => hashes.push(r.names.hash_of(&decl.name.name)),
+            _ => {}
+        }
+    }
+    let elements = hashes.len() - boundaries;
+    r.names.expect(hashes);
     r.model.elements.reserve(elements);
     let mut pending = Pending {
         elements: Vec::with_capacity(elements),
@@ -109,17 +115,43 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit, taken: Taken) {
         if batch.is_empty() {
             break;
         }
+        let ends = endpoints_of(r, &batch);
+        let items: Vec<(&ast::FlowDecl, &[Option<Declared>])> = batch
+            .iter()
+            .map(|decl| &**decl)
+            .zip(ends.chunks_exact(2))
+            .collect();
         let (typed, found) = values::type_on_every_core(
             r,
-            &batch,
+            &items,
             || flow_schema.map(Schema::own_copy),
-            |typer, schema, decl| flow(typer, decl, schema.as_ref()),
+            |typer, schema, (decl, ends)| flow(typer, decl, ends, schema.as_ref()),
         );
         resolved.extend(typed.into_iter().flatten());
         r.diagnostics.extend(found);
     }
     r.model.flows = resolved;
 }
+
+/// What the source and target of each flow name, two entries a flow, looked up on every core a
+/// run at a time ([`Names::find_all`](super::names::Names::find_all): in a large model nearly
+/// every look-up misses the cache).
+fn endpoints_of(r: &Resolver, flows: &[Box<ast::FlowDecl>]) -> Vec<Option<Declared>> {
+    use rayon::prelude::*;
+    flows
+        .par_chunks(ENDPOINT_RUN)
+        .flat_map_iter(|run| {
+            let names: Vec<&str> = run
+                .iter()
+                .flat_map(|decl| [decl.source.name.as_str(), decl.target.name.as_str()])
+                .collect();
+            r.names.find_all(&names)
+        })
+        .collect()
+}
+
+/// How many flows' ends are looked up together.
+const ENDPOINT_RUN: usize = 4096;
 
 /// How many flow declarations are resolved (and their syntax freed) at a time.
 const FLOW_BATCH: usize = 1 << 16;
@@ -176,16 +208,17 @@ fn take_nested_flows(decl: &mut ast::BoundaryDecl, flows: &mut Vec<Box<ast::Flow
     }
 }
 
-/// How many elements and boundaries (itself included) a boundary declares.
-fn declarations_in(decl: &ast::BoundaryDecl) -> (usize, usize) {
-    decl.members
-        .iter()
-        .map(|member| match member {
-            Member::Boundary(inner) => declarations_in(inner),
-            Member::Element(_) => (1, 0),
-            _ => (0, 0),
-        })
-        .fold((0, 1), |(e, b), (de, db)| (e + de, b + db))
+/// Passes each name a boundary declares to `name` (its own first, then its members', in the
+/// order they will be declared), with whether it is a boundary's.
+fn names_in(decl: &ast::BoundaryDecl, name: &mut impl FnMut(&str, bool)) {
+    name(&decl.name.name, true);
+    for member in &decl.members {
+        match member {
+            Member::Boundary(inner) => names_in(inner, name),
+            Member::Element(inner) => name(&inner.name.name, false),
+            _ => {}
+        }
+    }
 }
 
 /// The declarations whose attributes are typed once every name is declared: their attributes
@@ -572,8 +605,9 @@ fn keyword_role(r: &mut Resolver, keyword: &ast::Ident) -> Option<RoleId> {
     None
 }
 
-fn endpoint(r: &mut Typer, name: &ast::Ident) -> Option<ElementId> {
-    match r.names.get(name.name.as_str()).map(|(e, s)| (*e, *s)) {
+/// The element a flow's end names, given what the name was found to be.
+fn endpoint(r: &mut Typer, name: &ast::Ident, found: Option<Declared>) -> Option<ElementId> {
+    match found {
         Some((Entity::Element(id), _)) => Some(id),
         Some((Entity::Broken, _)) => None,
         Some((other, declared)) => {
@@ -611,11 +645,17 @@ fn endpoint(r: &mut Typer, name: &ast::Ident) -> Option<ElementId> {
     }
 }
 
-/// A flow, its ends looked up and its attributes typed; `schema` is core's flow schema
-/// (`None` when core is broken). None when it cannot be resolved (reported).
-fn flow(r: &mut Typer, decl: &ast::FlowDecl, schema: Option<&Schema>) -> Option<Flow> {
-    let source = endpoint(r, &decl.source);
-    let target = endpoint(r, &decl.target);
+/// A flow, its ends looked up and its attributes typed; `ends` is what its source and target
+/// name, `schema` core's flow schema (`None` when core is broken). None when it cannot be
+/// resolved (reported).
+fn flow(
+    r: &mut Typer,
+    decl: &ast::FlowDecl,
+    ends: &[Option<Declared>],
+    schema: Option<&Schema>,
+) -> Option<Flow> {
+    let source = endpoint(r, &decl.source, ends[0]);
+    let target = endpoint(r, &decl.target, ends[1]);
     let schema = schema?;
     let attrs = values::attributes(r, schema, &decl.block.attributes, &decl.source);
     // The head, `flow a -> b "label"`: one line that names the flow, underlined in its
