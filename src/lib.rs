@@ -40,6 +40,7 @@ pub mod findings;
 pub mod format;
 pub mod graph;
 pub mod import;
+pub mod lines;
 pub mod load;
 pub mod model;
 pub mod report;

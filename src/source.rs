@@ -24,10 +24,7 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(name: impl Into<ArcStr>, text: impl Into<String>) -> SourceFile {
         let text = text.into();
-        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
-        let mut line_starts = Vec::with_capacity(lines + 1);
-        line_starts.push(0);
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
+        let line_starts = line_starts(text.as_bytes());
         SourceFile {
             name: name.into(),
             text,
@@ -109,6 +106,34 @@ impl SourceMap {
             .map(|(i, f)| (FileId(i as u32), f))
     }
 }
+
+/// The offset of each line's first byte. A large text is read on every core, a piece of at
+/// least [`LINES_PIECE`] bytes each.
+fn line_starts(bytes: &[u8]) -> Vec<u32> {
+    use rayon::prelude::*;
+    let starts_in = |range: std::ops::Range<usize>| {
+        let from = range.start;
+        memchr::memchr_iter(b'\n', &bytes[range]).map(move |i| (from + i) as u32 + 1)
+    };
+    let pieces = crate::lines::pieces(bytes, LINES_PIECE);
+    let mut starts = vec![0];
+    if pieces.len() == 1 {
+        starts.extend(starts_in(0..bytes.len()));
+        return starts;
+    }
+    let found: Vec<Vec<u32>> = pieces
+        .into_par_iter()
+        .map(|range| starts_in(range).collect())
+        .collect();
+    starts.reserve_exact(found.iter().map(Vec::len).sum());
+    for piece in found {
+        starts.extend(piece);
+    }
+    starts
+}
+
+/// The smallest piece of a text whose lines are found on a core of its own.
+const LINES_PIECE: usize = 4 << 20;
 
 /// The result of decoding a file's bytes.
 pub struct Decoded {
@@ -252,6 +277,20 @@ mod tests {
             assert_eq!(file.line(offset), line, "line at {offset}");
             assert_eq!(file.column(line, offset), column, "column at {offset}");
         }
+    }
+
+    #[test]
+    fn lines_of_a_large_text_start_where_those_of_a_small_one_do() {
+        let line = "a line of text\n\n";
+        let text = line.repeat(LINES_PIECE / line.len() * 3 + 7) + "the end";
+        let starts = line_starts(text.as_bytes());
+        let one_by_one: Vec<u32> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1))
+            .collect();
+        assert!(crate::lines::pieces(text.as_bytes(), LINES_PIECE).len() > 2);
+        assert_eq!(starts, one_by_one);
+        let file = SourceFile::new("big.flow", text);
+        assert_eq!(file.line_column(file.text.len()), (starts.len(), 8));
     }
 
     #[test]

@@ -51,7 +51,11 @@ pub struct Parsed {
 
 /// Parses the text of file `file`. Never fails: problems are returned as diagnostics.
 pub fn parse(file: FileId, text: &str) -> Parsed {
-    let scanned = scan::scan(file, text);
+    let pieces = text
+        .len()
+        .div_ceil(2 * rayon::current_num_threads().max(1))
+        .max(PIECE);
+    let scanned = scan::scan_in_pieces(file, text, pieces);
     if scanned.diagnostics.iter().any(Diagnostic::is_error) {
         return Parsed {
             file: ast::File::default(),
@@ -59,10 +63,6 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             diagnostics: scanned.diagnostics,
         };
     }
-    let pieces = text
-        .len()
-        .div_ceil(2 * rayon::current_num_threads().max(1))
-        .max(PIECE);
     if let Some(ast) = descent::parse_in_pieces(file, text, &scanned.top_level_lines, pieces) {
         return Parsed {
             file: ast,

@@ -172,6 +172,140 @@ pub fn scan(file: FileId, text: &str) -> Scan {
     }
 }
 
+/// [`scan`] on every core: the text is cut at line ends ([`crate::lines::pieces`], pieces of at
+/// least `piece` bytes), since strings and comments end with their line, and only the bracket
+/// nesting carries from one piece to the next. Each piece is scanned with its own bracket
+/// stack and the pieces are joined in order. Any problem (a diagnostic, a mismatched or
+/// unclosed bracket, nesting too deep) sends the whole text through [`scan`], so that problems
+/// are reported exactly as it reports them: this is only the way well-formed text is scanned.
+pub fn scan_in_pieces(file: FileId, text: &str, piece: usize) -> Scan {
+    use rayon::prelude::*;
+    let bytes = text.as_bytes();
+    let cut = crate::lines::pieces(bytes, piece);
+    if cut.len() < 2 {
+        return scan(file, text);
+    }
+    let scanned: Vec<Option<Piece>> = cut
+        .into_par_iter()
+        .map(|range| scan_piece(file, text, range))
+        .collect();
+    let mut joined = Scan {
+        comments: Vec::new(),
+        diagnostics: Vec::new(),
+        top_level_lines: Vec::new(),
+    };
+    let mut open: Vec<u8> = Vec::new();
+    for piece in scanned {
+        let Some(piece) = piece else {
+            return scan(file, text);
+        };
+        let below = open.len() as i64;
+        if below + piece.deepest > MAX_NESTING as i64 {
+            return scan(file, text);
+        }
+        joined.comments.extend(piece.comments);
+        joined.top_level_lines.extend(
+            piece
+                .lines
+                .iter()
+                .filter(|(_, depth)| below + depth == 0)
+                .map(|(at, _)| *at),
+        );
+        for closes in piece.closes_below {
+            if open.pop() != Some(closes) {
+                return scan(file, text);
+            }
+        }
+        open.extend(piece.still_open);
+    }
+    if !open.is_empty() {
+        return scan(file, text);
+    }
+    joined
+}
+
+/// What scanning one piece found, with its brackets counted from the piece's start.
+struct Piece {
+    comments: Vec<Comment>,
+    /// The lines that start with a letter, each with the nesting depth there less the depth
+    /// at the piece's start: a line is top-level when the two add up to nothing. Only lines at
+    /// a depth of zero or less are kept.
+    lines: Vec<(u32, i64)>,
+    /// The openers of the brackets closed here that were opened before the piece, in order.
+    closes_below: Vec<u8>,
+    /// The brackets opened here and still open at its end, outermost first.
+    still_open: Vec<u8>,
+    /// The deepest nesting here, less the depth at the piece's start.
+    deepest: i64,
+}
+
+/// Scans the piece `range` of `text` (which starts a line) as [`scan`] would; `None` when it
+/// finds anything [`scan`] would report.
+fn scan_piece(file: FileId, text: &str, range: std::ops::Range<usize>) -> Option<Piece> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    control_characters(file, &text[range.clone()], &mut found);
+    if !found.is_empty() {
+        return None;
+    }
+    let mut piece = Piece {
+        comments: Vec::new(),
+        lines: Vec::new(),
+        closes_below: Vec::new(),
+        still_open: Vec::new(),
+        deepest: 0,
+    };
+    let depth = |piece: &Piece| piece.still_open.len() as i64 - piece.closes_below.len() as i64;
+    let mut line_start = range.start;
+    let mut i = range.start;
+    while i < range.end {
+        let byte = bytes[i];
+        if !STOPS[byte as usize] {
+            i += 1;
+            continue;
+        }
+        match byte {
+            b'\n' => {
+                line_start = i + 1;
+                if bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) && depth(&piece) <= 0 {
+                    piece.lines.push((line_start as u32, depth(&piece)));
+                }
+                i += 1;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                let end = comment_end(bytes, i);
+                let own_line = text[line_start..i].trim().is_empty();
+                piece.comments.push(Comment {
+                    span: Span::new(file, i, end),
+                    own_line,
+                });
+                i = end;
+            }
+            b'"' => i = string_end(bytes, i).ok()?,
+            b'{' | b'(' | b'[' => {
+                piece.still_open.push(byte);
+                piece.deepest = piece.deepest.max(depth(&piece));
+                i += 1;
+            }
+            b'}' | b')' | b']' => {
+                let opener = match byte {
+                    b'}' => b'{',
+                    b')' => b'(',
+                    _ => b'[',
+                };
+                match piece.still_open.pop() {
+                    Some(open) if open == opener => {}
+                    Some(_) => return None,
+                    None => piece.closes_below.push(opener),
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    Some(piece)
+}
+
 /// Reports control characters other than tab and line breaks, anywhere (strings included).
 fn control_characters(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) {
     // Byte-wise: C0 controls and DEL are single bytes, C1 controls (U+0080 to U+009F) are
@@ -303,6 +437,47 @@ mod tests {
             starts,
             ["boundary b {", "flow a -> b", "data \"{\"", "actor z"]
         );
+    }
+
+    /// `scan_in_pieces` with every piece length up to the text's, against `scan`.
+    fn scans_alike_in_pieces(text: &str) {
+        let whole = scan(FileId(0), text);
+        for piece in 1..=text.len() + 1 {
+            let cut = scan_in_pieces(FileId(0), text, piece);
+            let at = format!("piece {piece} of {text:?}");
+            assert_eq!(cut.top_level_lines, whole.top_level_lines, "{at}");
+            assert_eq!(cut.comments, whole.comments, "{at}");
+            assert_eq!(cut.diagnostics, whole.diagnostics, "{at}");
+        }
+    }
+
+    #[test]
+    fn scanning_in_pieces_finds_what_scanning_at_once_does() {
+        let model = "use aws\n// top\nboundary b : zone {\n  actor a // x\n  boundary c {\n\
+                     service s \"{[(\"\n  }\nflow x\n}\nflow a -> s \"}\" {\n  data d\n}\n\
+                     actor z\n\n  data \"é\" // é {\ndata q\n";
+        scans_alike_in_pieces(model);
+        for broken in [
+            "a {\nb }\n}\nc\n",
+            "a {\nb )\nc\n",
+            "a\nb {\nc\n",
+            "a \"b\nc\n",
+            "a\n\u{7}\nb\n",
+            "x {\n}\n} y\nz\n",
+        ] {
+            scans_alike_in_pieces(broken);
+        }
+        let deep = format!("a {}{}b\n", "{\n".repeat(70), "}\n".repeat(70));
+        scans_alike_in_pieces(&deep);
+        let at_limit = format!(
+            "a {}{}b\n",
+            "{\n".repeat(MAX_NESTING),
+            "}\n".repeat(MAX_NESTING)
+        );
+        let scanned = scan(FileId(0), &at_limit);
+        assert!(scanned.diagnostics.is_empty());
+        assert_eq!(scanned.top_level_lines.len(), 1);
+        scans_alike_in_pieces(&at_limit);
     }
 
     #[test]
