@@ -57,26 +57,41 @@ pub fn compute(
     chains: &Lists<BoundaryId>,
     authenticates: &[bool],
 ) -> (Vec<Exposure>, Lists<ElementId>) {
+    use rayon::prelude::*;
     let n = model.elements.len();
+    // What the search reads of every boundary, element and flow, looked up on every core
+    // first: the search itself goes in one order over a million flows.
+    let internet: Vec<bool> = model
+        .boundaries
+        .iter()
+        .map(|b| model.kind(b.kind).name == "internet")
+        .collect();
+    let on_internet: Vec<bool> = (0..n)
+        .into_par_iter()
+        .with_min_len(4096)
+        .map(|e| chains[e].iter().any(|b| internet[b.index()]))
+        .collect();
+    let flow_authenticates: Vec<bool> = model
+        .flows
+        .par_iter()
+        .with_min_len(4096)
+        .map(flow_authenticates)
+        .collect();
     // seen[i][0]: reached without authentication; seen[i][1]: reached after authentication.
     let mut seen = vec![[false; 2]; n];
     // The state each state was first reached from.
     let mut parent: Vec<[Option<State>; 2]> = vec![[None; 2]; n];
     let mut queue = VecDeque::new();
-    for (index, chain) in chains.iter().enumerate() {
-        let on_internet = chain
-            .iter()
-            .any(|b| model.kind(model.boundary(*b).kind).name == "internet");
-        if on_internet {
-            seen[index][0] = true;
-            queue.push_back((ElementId(index as u32), false));
-        }
+    for (index, _) in on_internet.iter().enumerate().filter(|(_, on)| **on) {
+        seen[index][0] = true;
+        queue.push_back((ElementId(index as u32), false));
     }
     while let Some((at, authed)) = queue.pop_front() {
         for edge in graph.edges(node(at)) {
-            let flow = model.flow(*edge.weight());
-            let target = flow.target;
-            let next = authed || flow_authenticates(flow) || authenticates[target.index()];
+            let target = graph[petgraph::visit::EdgeRef::target(&edge)];
+            let next = authed
+                || flow_authenticates[*edge.weight() as usize]
+                || authenticates[target.index()];
             let slot = &mut seen[target.index()][next as usize];
             if !*slot {
                 *slot = true;
@@ -86,12 +101,10 @@ pub fn compute(
         }
     }
     let exposure: Vec<Exposure> = seen
-        .iter()
-        .zip(chains.iter())
-        .map(|(reached, chain)| {
-            let on_internet = chain
-                .iter()
-                .any(|b| model.kind(model.boundary(*b).kind).name == "internet");
+        .par_iter()
+        .zip(on_internet)
+        .with_min_len(4096)
+        .map(|(reached, on_internet)| {
             if on_internet {
                 // The internet's own elements are the callers, not the exposed.
                 Exposure::Internal
@@ -104,21 +117,19 @@ pub fn compute(
             }
         })
         .collect();
-    let mut paths = Lists::with_capacity(n, n);
-    let mut path = Vec::new();
-    for (index, exposure) in exposure.iter().enumerate() {
-        path.clear();
-        let authed = match exposure {
+    let paths = Lists::build_on_every_core(n, |index| {
+        let authed = match exposure[index] {
             Exposure::Open => Some(false),
             Exposure::Authenticated => Some(true),
             Exposure::Internal => None,
         };
+        let mut path: smallvec::SmallVec<[ElementId; 8]> = smallvec::SmallVec::new();
         let mut at = authed.and_then(|authed| parent[index][authed as usize]);
         while let Some((element, authed)) = at {
             path.push(element);
             at = parent[element.index()][authed as usize];
         }
-        paths.push(path.iter().rev().copied());
-    }
+        path.into_iter().rev()
+    });
     (exposure, paths)
 }

@@ -8,6 +8,9 @@
 
 use std::ops::Index;
 
+/// How many lists one task of [`Lists::build_on_every_core`] builds.
+const PIECE: usize = 16 * 1024;
+
 /// Lists numbered from 0, appended in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lists<T> {
@@ -40,6 +43,37 @@ impl<T> Lists<T> {
         self.starts.push(end);
     }
 
+    /// Lists `0..count`, list `i` being `list(i)`, built on every core a piece at a time and
+    /// joined in order.
+    pub fn build_on_every_core<L>(count: usize, list: impl Fn(usize) -> L + Sync) -> Lists<T>
+    where
+        T: Send,
+        L: IntoIterator<Item = T>,
+    {
+        use rayon::prelude::*;
+        let pieces: Vec<Lists<T>> = (0..count.div_ceil(PIECE))
+            .into_par_iter()
+            .map(|piece| {
+                let range = piece * PIECE..(piece * PIECE + PIECE).min(count);
+                let mut lists = Lists::with_capacity(range.len(), range.len());
+                for i in range {
+                    lists.push(list(i));
+                }
+                lists
+            })
+            .collect();
+        let items = pieces.iter().map(|p| p.items.len()).sum();
+        let mut joined = Lists::with_capacity(count, items);
+        for piece in pieces {
+            let base = *joined.starts.last().expect("one start at least");
+            joined
+                .starts
+                .extend(piece.starts[1..].iter().map(|s| base + s));
+            joined.items.extend(piece.items);
+        }
+        joined
+    }
+
     /// The number of lists.
     pub fn len(&self) -> usize {
         self.starts.len() - 1
@@ -68,6 +102,22 @@ impl<T> Index<usize> for Lists<T> {
 #[cfg(test)]
 mod tests {
     use super::Lists;
+
+    #[test]
+    fn lists_built_on_every_core_are_those_built_in_order() {
+        let list = |i: usize| (0..i % 4).map(move |k| i * 10 + k);
+        for count in [0, 1, 5, super::PIECE, 3 * super::PIECE + 17] {
+            let mut one_by_one = Lists::with_capacity(count, count);
+            for i in 0..count {
+                one_by_one.push(list(i));
+            }
+            assert_eq!(
+                Lists::build_on_every_core(count, list),
+                one_by_one,
+                "{count}"
+            );
+        }
+    }
 
     #[test]
     fn lists_keep_their_items_apart_and_in_order() {

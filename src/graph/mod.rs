@@ -15,6 +15,7 @@ pub use lists::Lists;
 
 use crate::model::*;
 use petgraph::graph::{DiGraph, NodeIndex};
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::ops::Deref;
 
@@ -205,35 +206,27 @@ pub fn flow_data(flow: &Flow) -> impl Iterator<Item = DataId> + '_ {
 impl Facts {
     /// Everything the rules read, computed once from the model.
     pub fn build(model: &Model) -> Facts {
-        let mut graph = DiGraph::with_capacity(model.elements.len(), model.flows.len());
-        for index in 0..model.elements.len() {
-            graph.add_node(ElementId(index as u32));
-        }
-        // The source's size limit keeps the flows well below 2^32.
-        for (index, flow) in model.flows.iter().enumerate() {
-            graph.add_edge(node(flow.source), node(flow.target), index as FlowIndex);
-        }
-        let chains = element_chains(model);
-        let flows = model.flows.len();
-        let mut leaves = Lists::with_capacity(flows, flows);
-        let mut enters = Lists::with_capacity(flows, flows);
-        let mut flow_data = Lists::with_capacity(flows, flows);
-        for f in &model.flows {
-            let from = &chains[f.source.index()];
-            let to = &chains[f.target.index()];
-            leaves.push(from.iter().filter(|b| !to.contains(b)).copied());
-            enters.push(to.iter().filter(|b| !from.contains(b)).copied());
-            flow_data.push(self::flow_data(f));
-        }
+        // The graph on one core; on the other, what the elements' boundaries and the flows'
+        // attributes give. Each list is built on every core when both are free.
+        let (graph, (chains, crossings, authenticates)) = rayon::join(
+            || flow_graph(model),
+            || {
+                let chains = element_chains(model);
+                let crossings = flow_crossings(model, &chains);
+                let authenticates = model
+                    .elements
+                    .par_iter()
+                    .with_min_len(4096)
+                    .map(|e| exposure::authenticates(model, e))
+                    .collect::<Vec<_>>();
+                (chains, crossings, authenticates)
+            },
+        );
+        let (leaves, enters, flow_data) = crossings;
         let data = element_data(&graph, &flow_data);
         let levels = (0..model.data.len())
             .map(|d| level(model, DataId(d as u32)))
             .collect();
-        let authenticates = model
-            .elements
-            .iter()
-            .map(|e| exposure::authenticates(model, e))
-            .collect::<Vec<_>>();
         let (exposure, exposure_paths) = exposure::compute(model, &graph, &chains, &authenticates);
         Facts {
             graph,
@@ -248,6 +241,53 @@ impl Facts {
             flow_data,
         }
     }
+}
+
+/// The data-flow graph: a node per element, an edge per flow, weighted with the flow's index.
+fn flow_graph(model: &Model) -> DiGraph<ElementId, FlowIndex> {
+    let mut graph = DiGraph::with_capacity(model.elements.len(), model.flows.len());
+    for index in 0..model.elements.len() {
+        graph.add_node(ElementId(index as u32));
+    }
+    // The source's size limit keeps the flows well below 2^32.
+    for (index, flow) in model.flows.iter().enumerate() {
+        graph.add_edge(node(flow.source), node(flow.target), index as FlowIndex);
+    }
+    graph
+}
+
+/// For each flow, the boundaries it leaves, those it enters and the data it carries.
+fn flow_crossings(
+    model: &Model,
+    chains: &Lists<BoundaryId>,
+) -> (Lists<BoundaryId>, Lists<BoundaryId>, Lists<DataId>) {
+    let flows = &model.flows;
+    let ends = |f: usize| {
+        (
+            &chains[flows[f].source.index()],
+            &chains[flows[f].target.index()],
+        )
+    };
+    let (leaves, (enters, data)) = rayon::join(
+        || {
+            Lists::build_on_every_core(flows.len(), |f| {
+                let (from, to) = ends(f);
+                from.iter().filter(|b| !to.contains(b)).copied()
+            })
+        },
+        || {
+            rayon::join(
+                || {
+                    Lists::build_on_every_core(flows.len(), |f| {
+                        let (from, to) = ends(f);
+                        to.iter().filter(|b| !from.contains(b)).copied()
+                    })
+                },
+                || Lists::build_on_every_core(flows.len(), |f| self::flow_data(&flows[f])),
+            )
+        },
+    );
+    (leaves, enters, data)
 }
 
 /// Every boundary's chain (itself, then its ancestors), computed parent-first.
@@ -281,24 +321,19 @@ fn boundary_chains(model: &Model) -> Vec<Vec<BoundaryId>> {
 /// Each element's chain of boundaries: its boundary's chain, or none.
 fn element_chains(model: &Model) -> Lists<BoundaryId> {
     let boundary_chains = boundary_chains(model);
-    let mut chains = Lists::with_capacity(model.elements.len(), 2 * model.elements.len());
-    for element in &model.elements {
-        match element.boundary {
-            Some(b) => chains.push(boundary_chains[b.index()].iter().copied()),
-            None => chains.push([]),
-        }
-    }
-    chains
+    Lists::build_on_every_core(model.elements.len(), |e| {
+        let boundary = model.elements[e].boundary;
+        boundary
+            .into_iter()
+            .flat_map(|b| boundary_chains[b.index()].iter().copied())
+    })
 }
 
 /// The data flowing into or out of each element, each item once, in declaration order;
 /// `flow_data` holds each flow's.
 fn element_data(graph: &DiGraph<ElementId, FlowIndex>, flow_data: &Lists<DataId>) -> Lists<DataId> {
-    let elements = graph.node_count();
-    let mut lists = Lists::with_capacity(elements, elements);
-    let mut found = Vec::new();
-    for index in 0..elements {
-        found.clear();
+    Lists::build_on_every_core(graph.node_count(), |index| {
+        let mut found: smallvec::SmallVec<[DataId; 8]> = smallvec::SmallVec::new();
         for direction in [petgraph::Direction::Outgoing, petgraph::Direction::Incoming] {
             for edge in graph.edges_directed(node(ElementId(index as u32)), direction) {
                 found.extend_from_slice(&flow_data[*edge.weight() as usize]);
@@ -306,9 +341,8 @@ fn element_data(graph: &DiGraph<ElementId, FlowIndex>, flow_data: &Lists<DataId>
         }
         found.sort_unstable();
         found.dedup();
-        lists.push(found.iter().copied());
-    }
-    lists
+        found
+    })
 }
 
 #[cfg(test)]
