@@ -47,7 +47,6 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit, taken: Taken) {
     }
     let elements = hashes.len() - boundaries;
     r.names.expect(hashes);
-    r.model.elements.reserve(elements);
     let mut pending = Pending {
         elements: Vec::with_capacity(elements),
         boundaries: Vec::with_capacity(boundaries),
@@ -57,15 +56,32 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit, taken: Taken) {
     for item in structure {
         match item {
             Item::Boundary(decl) => boundary(r, *decl, None, &mut pending),
-            Item::Element(decl) => element(r, *decl, None, &mut pending),
+            Item::Element(decl) => element(r, decl, None, &mut pending),
             _ => {}
         }
     }
+    // The elements are built from their declarations on every core, in order (element `i` is
+    // the `i`th declared), each declaration freed but for the attributes still to be typed.
+    debug_assert!(
+        r.model.elements.is_empty(),
+        "elements are declared here only"
+    );
+    let (built, written): (Vec<Element>, Vec<(ElementId, Vec<ast::Attribute>)>) = pending
+        .elements
+        .into_par_iter()
+        .enumerate()
+        .with_min_len(4096)
+        .map(|(index, declared)| {
+            let (element, attributes) = declared.build();
+            (element, (ElementId(index as u32), attributes))
+        })
+        .unzip();
+    r.model.elements = built;
     // One schema per kind, not one per declaration: a model has thousands of elements of a
     // handful of kinds.
     let mut schemas: HashMap<KindId, Schema> = HashMap::new();
-    for (id, _) in &pending.elements {
-        let kind = r.model.element(*id).kind;
+    for element in &r.model.elements {
+        let kind = element.kind;
         schemas
             .entry(kind)
             .or_insert_with(|| Schema::of(r.model.kind(kind), true));
@@ -80,7 +96,7 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit, taken: Taken) {
     };
     let (typed, found) = values::type_on_every_core(
         r,
-        &pending.elements,
+        &written,
         own_copies,
         |typer, schemas, (id, attributes)| {
             let element = typer.model.element(*id);
@@ -93,9 +109,13 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit, taken: Taken) {
             values::attributes(typer, schema, attributes, &name)
         },
     );
-    for ((id, _), attrs) in pending.elements.iter().zip(typed) {
-        r.model.elements[id.index()].attrs = attrs;
-    }
+    r.model
+        .elements
+        .par_iter_mut()
+        .zip(typed)
+        .with_min_len(4096)
+        .for_each(|(element, attrs)| element.attrs = attrs);
+    written.into_par_iter().with_min_len(4096).for_each(drop);
     r.diagnostics.extend(found);
     for (id, name, attributes) in pending.boundaries {
         let kind = r.model.boundary(id).kind;
@@ -228,11 +248,45 @@ fn names_in(decl: &ast::BoundaryDecl, name: &mut impl FnMut(&str, bool)) {
 /// (and a boundary's name, for messages; an element's is in the model), the rest of each
 /// declaration freed.
 struct Pending {
-    elements: Vec<(ElementId, Vec<ast::Attribute>)>,
+    /// The elements declared, in order: element `i` of the model is the `i`th.
+    elements: Vec<DeclaredElement>,
     boundaries: Vec<(BoundaryId, ast::Ident, Vec<ast::Attribute>)>,
     /// The keyword and kind of the last element whose shape was found, and its shape: the
     /// elements of a large model come in runs of one keyword and kind, each looked up once.
     last_shape: Option<(CompactString, Option<CompactString>, (RoleId, KindId))>,
+}
+
+/// An element whose name is declared and whose role and kind are known, to be built from its
+/// declaration.
+struct DeclaredElement {
+    decl: Box<ast::ElementDecl>,
+    role: RoleId,
+    kind: KindId,
+    boundary: Option<BoundaryId>,
+}
+
+impl DeclaredElement {
+    /// The element, without its attributes, and the attributes written.
+    fn build(self) -> (Element, Vec<ast::Attribute>) {
+        let ast::ElementDecl {
+            keyword,
+            name,
+            label,
+            block,
+            ..
+        } = *self.decl;
+        let element = Element {
+            name: name.name,
+            keyword: keyword.name,
+            role: self.role,
+            kind: self.kind,
+            label: label.map(|l| l.value.as_str().into()),
+            boundary: self.boundary,
+            attrs: Attributes::default(),
+            span: name.span,
+        };
+        (element, block.attributes)
+    }
 }
 
 /// The schema kind `name` declared in `core`, if core is intact.
@@ -391,7 +445,7 @@ fn boundary(
                 if let Some(attribute) = element_as_attribute(r, &inner, kind) {
                     attributes.push(attribute);
                 } else {
-                    element(r, *inner, this.or(parent), pending);
+                    element(r, inner, this.or(parent), pending);
                 }
             }
             Member::Attribute(attribute) => attributes.push(*attribute),
@@ -433,16 +487,17 @@ fn element_as_attribute(
     })
 }
 
+/// Declares an element's name; the element is built later ([`DeclaredElement::build`]).
 fn element(
     r: &mut Resolver,
-    decl: ast::ElementDecl,
+    decl: Box<ast::ElementDecl>,
     boundary: Option<BoundaryId>,
     pending: &mut Pending,
 ) {
     // The name is declared once its role and kind are known, as the element it will be (or as
     // broken): one look-up in the name table per element.
     let shape = remembered_shape(r, &decl, &mut pending.last_shape);
-    let id = ElementId(r.model.elements.len() as u32);
+    let id = ElementId(pending.elements.len() as u32);
     let entity = shape.map_or(Entity::Broken, |_| Entity::Element(id));
     if !r.declare(&decl.name, entity) {
         return;
@@ -450,17 +505,12 @@ fn element(
     let Some((role, kind)) = shape else {
         return;
     };
-    r.model.elements.push(Element {
-        name: decl.name.name.clone(),
-        keyword: decl.keyword.name,
+    pending.elements.push(DeclaredElement {
+        decl,
         role,
         kind,
-        label: decl.label.as_ref().map(|l| l.value.as_str().into()),
         boundary,
-        attrs: Attributes::default(),
-        span: decl.name.span,
     });
-    pending.elements.push((id, decl.block.attributes));
 }
 
 /// [`element_shape`], remembered for the next declaration of the same keyword and kind (only
