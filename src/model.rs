@@ -232,19 +232,29 @@ pub enum AttrValue {
 }
 
 /// The attributes of a declaration: those written, then the defaults of the others. The
-/// defaults are the kind's, shared by every declaration of the kind (a large model does not
-/// copy them into each of its thousands of elements).
+/// defaults are the kind's, shared by the declarations of the kind typed on one core (a large
+/// model does not copy them into each of its thousands of elements, and the cores do not pass
+/// one count between them).
 #[derive(Clone, Debug, Default)]
 pub struct Attributes {
     /// Those written, in source order.
     written: Vec<Attr>,
     /// Every default of the kind, in schema order; those also written do not count.
     defaults: Arc<[Attr]>,
+    /// Which schema the defaults are: two declarations of one schema have equal defaults
+    /// (0: none, as for `Attributes::default()`).
+    schema: u32,
 }
 
 impl Attributes {
-    pub fn new(written: Vec<Attr>, defaults: Arc<[Attr]>) -> Attributes {
-        Attributes { written, defaults }
+    /// Attributes written, and the defaults of schema `schema` (a key [`Attributes::same_layout`]
+    /// compares: equal keys must mean equal defaults).
+    pub fn new(written: Vec<Attr>, defaults: Arc<[Attr]>, schema: u32) -> Attributes {
+        Attributes {
+            written,
+            defaults,
+            schema,
+        }
     }
 
     /// Every attribute: those written, then the defaults of the others.
@@ -263,9 +273,9 @@ impl Attributes {
     }
 
     /// Whether `self` and `other` have the same attributes written (by name, in order) and
-    /// share their defaults: then every attribute not written has the same value in both.
+    /// the defaults of one schema: then every attribute not written has the same value in both.
     pub fn same_layout(&self, other: &Attributes) -> bool {
-        Arc::ptr_eq(&self.defaults, &other.defaults)
+        self.schema == other.schema
             && self.written.len() == other.written.len()
             && self
                 .written
@@ -277,7 +287,7 @@ impl Attributes {
     /// Hashes what [`Attributes::same_layout`] compares.
     pub fn hash_layout(&self, state: &mut impl std::hash::Hasher) {
         use std::hash::Hash;
-        (Arc::as_ptr(&self.defaults).cast::<Attr>() as usize).hash(state);
+        self.schema.hash(state);
         for attr in &self.written {
             attr.name.hash(state);
         }

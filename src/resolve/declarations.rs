@@ -84,7 +84,7 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit, taken: Taken) {
         let kind = element.kind;
         schemas
             .entry(kind)
-            .or_insert_with(|| Schema::of(r.model.kind(kind), true));
+            .or_insert_with(|| Schema::of(&r.model, kind, true));
     }
     // Elements are typed on every core (typing only reads the resolver), then given their
     // attributes in order.
@@ -121,7 +121,7 @@ pub(super) fn resolve(r: &mut Resolver, unit: &Unit, taken: Taken) {
         let kind = r.model.boundary(id).kind;
         let schema = schemas
             .entry(kind)
-            .or_insert_with(|| Schema::of(r.model.kind(kind), true));
+            .or_insert_with(|| Schema::of(&r.model, kind, true));
         let attrs = r.typing(|t| values::attributes(t, schema, &attributes, &name));
         r.model.boundaries[id.index()].attrs = attrs;
     }
@@ -291,8 +291,7 @@ impl DeclaredElement {
 
 /// The schema kind `name` declared in `core`, if core is intact.
 fn core_schema(r: &Resolver, name: &str) -> Option<Schema> {
-    r.core_kind(name)
-        .map(|k| Schema::of(r.model.kind(k), false))
+    r.core_kind(name).map(|k| Schema::of(&r.model, k, false))
 }
 
 fn classification(r: &mut Resolver, decl: &ast::ClassificationDecl) {
@@ -469,7 +468,7 @@ fn element_as_attribute(
     // is not built for the thousands of ordinary elements of a boundary.
     let is_attr = || {
         kind.is_some_and(|k| {
-            Schema::of(r.model.kind(k), true)
+            Schema::of(&r.model, k, true)
                 .attrs
                 .iter()
                 .any(|a| *a.name == *decl.keyword.name)

@@ -57,7 +57,7 @@ fn header(r: &mut Resolver, unit: &Unit) {
     let Some(kind) = r.core_kind("model") else {
         return;
     };
-    let schema = Schema::of(r.model.kind(kind), false);
+    let schema = Schema::of(&r.model, kind, false);
     let name = ast::Ident {
         name: decl.name.value.as_str().into(),
         span: decl.name.span,
@@ -147,7 +147,7 @@ fn rule(r: &mut Resolver, decl: &ast::RuleDecl) {
     let Some(kind) = r.core_kind("rule") else {
         return;
     };
-    let schema = Schema::of(r.model.kind(kind), false);
+    let schema = Schema::of(&r.model, kind, false);
     let attrs = r.typing(|t| values::attributes(t, &schema, &attributes, &decl.id));
     let (Some((subject, var)), Some(condition)) = (subject, condition) else {
         return;
@@ -275,7 +275,7 @@ fn accept(r: &mut Resolver, decl: &ast::AcceptDecl) {
     let Some(kind) = r.core_kind("accept") else {
         return;
     };
-    let schema = Schema::of(r.model.kind(kind), false);
+    let schema = Schema::of(&r.model, kind, false);
     let attrs = r.typing(|t| values::attributes(t, &schema, &decl.block.attributes, &decl.rule));
     let until_written = decl.block.attributes.iter().any(|a| a.key.name == "until");
     if !until_written && attrs.get("reason").is_some() {

@@ -73,6 +73,9 @@ pub(super) fn type_on_every_core<I: Sync, T: Send, S>(
 /// The attributes a declaration may set.
 pub(super) struct Schema {
     pub kind: String,
+    /// Which kind's schema this is, with or without the universal attributes: the key of its
+    /// defaults in [`Attributes`](crate::model::Attributes), never 0.
+    pub key: u32,
     pub attrs: Vec<AttrSchema>,
     pub required: Vec<String>,
     /// The defaults, as attributes every declaration of the kind shares.
@@ -80,8 +83,9 @@ pub(super) struct Schema {
 }
 
 impl Schema {
-    /// The schema of `kind`, with the universal attributes when `universal` is set.
-    pub fn of(kind: &Kind, universal: bool) -> Schema {
+    /// The schema of kind `id`, with the universal attributes when `universal` is set.
+    pub fn of(model: &Model, id: KindId, universal: bool) -> Schema {
+        let kind = model.kind(id);
         let mut attrs = kind.attrs.clone();
         if universal {
             for (name, doc) in UNIVERSAL {
@@ -108,6 +112,7 @@ impl Schema {
             .collect();
         Schema {
             kind: kind.name.clone(),
+            key: 1 + 2 * id.0 + u32::from(universal),
             attrs,
             required: kind.required.clone(),
             defaults,
@@ -118,7 +123,7 @@ impl Schema {
     /// one task of [`type_on_every_core`]: every attribute typed holds its name (and an
     /// enumeration value its variant's), and a million declarations typed on both cores with
     /// one schema spent their time passing those names' counts between the cores. The defaults
-    /// stay shared: declarations that share them have the same layout
+    /// are copied too, for the same reason: they are equal, and the schema's key says so
     /// ([`Attributes::same_layout`](crate::model::Attributes::same_layout)).
     pub fn own_copy(&self) -> Schema {
         fn own_type(ty: &AttrType) -> AttrType {
@@ -149,8 +154,9 @@ impl Schema {
                     span: a.span,
                 })
                 .collect(),
+            key: self.key,
             required: self.required.clone(),
-            defaults: Arc::clone(&self.defaults),
+            defaults: self.defaults.iter().cloned().collect(),
         }
     }
 }
@@ -259,7 +265,7 @@ pub(super) fn attributes(
             );
         }
     }
-    Attributes::new(out, Arc::clone(&schema.defaults))
+    Attributes::new(out, Arc::clone(&schema.defaults), schema.key)
 }
 
 /// Types the values written after `key` as `ty`. `siblings` are the other attributes of the
