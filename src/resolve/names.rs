@@ -46,8 +46,11 @@ impl Default for Names {
     }
 }
 
-/// A slot's value for declaration `index` of a name hashed `hash`: never `EMPTY`.
+/// A slot's value for declaration `index` of a name hashed `hash`: never `EMPTY`. The index
+/// takes 32 bits: a model's files would need tens of gigabytes of source to declare more
+/// names, far past the memory they would take.
 fn slot(hash: u64, index: usize) -> u64 {
+    debug_assert!(index < u32::MAX as usize, "fewer than 2^32 - 1 names");
     (hash & !0xFFFF_FFFF) | (index as u64 + 1)
 }
 
