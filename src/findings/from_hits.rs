@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::graph::{FlowIndex, Graph};
 use crate::model::{ElementId, Model};
 use crate::rules::severity::Severity;
-use crate::rules::{CompiledRule, Hit, Item};
+use crate::rules::{CompiledRule, Hit, Hits, Item};
 use crate::source::SourceMap;
 use crate::span::Span;
 use arcstr::ArcStr;
@@ -117,7 +117,7 @@ pub struct Made {
 /// statuses `acceptances` give them; `keep` says which are made in full. Their texts are those
 /// of `rules`, the same list [`Texts`](super::Texts) must be given to show them.
 pub fn from_hits(
-    hits: Vec<Hit>,
+    hits: Hits,
     rules: &[CompiledRule],
     graph: &Graph,
     sources: &SourceMap,
@@ -329,7 +329,7 @@ fn mask(bits: u32) -> u128 {
 /// The hits' keys, sorted (on both cores), one per id: of two hits with one id (one rule on
 /// one item path), the first is kept.
 fn sorted_keys<K: Key>(
-    hits: Vec<Hit>,
+    hits: Hits,
     packing: Packing,
     key_of: impl Fn(Hit) -> u128 + Sync,
 ) -> Vec<K> {
@@ -358,7 +358,7 @@ impl Maker<'_> {
     /// with unique paths and without acceptances, and how many each left out: each rule and
     /// severity's smallest (path, item) pairs, kept in one pass over the hits on each core
     /// instead of sorting them all.
-    fn first_of_each_rule(&self, hits: &[Hit], rule_rank: &[u32], per_rule: usize) -> Made {
+    fn first_of_each_rule(&self, hits: &Hits, rule_rank: &[u32], per_rule: usize) -> Made {
         let (items, packing) = (self.items, self.packing);
         let rules = rule_rank.len();
         let groups = Severity::ALL.len() * rules;
@@ -367,7 +367,8 @@ impl Maker<'_> {
             let group = hit.severity.position() * rules + rule_rank[hit.rule as usize] as usize;
             (group, (items.path(k).as_str(), k as u32))
         };
-        let (smallest, counts) = smallest_of_each_group(hits, groups, per_rule, group_of);
+        let (smallest, counts) =
+            smallest_of_each_group(hits.par_iter(), groups, per_rule, group_of);
         let mut keys = Vec::new();
         let mut left_out = Vec::new();
         for (group, (kept, count)) in smallest.into_iter().zip(counts).enumerate() {
@@ -540,7 +541,7 @@ mod tests {
     use super::{Packing, ranks, sorted_keys, text_ranks};
     use crate::model::ElementId;
     use crate::rules::severity::Severity;
-    use crate::rules::{Hit, Item};
+    use crate::rules::{Hit, Hits, Item};
 
     #[test]
     fn text_ranks_are_the_ranks_of_the_texts_compared_whole() {
@@ -673,6 +674,7 @@ mod tests {
                 .map(|k| (packing.severity(k), packing.rule_rank(k), packing.item(k)))
                 .collect()
         };
+        let hits = Hits::from(hits);
         let narrow: Vec<u128> = sorted_keys::<u64>(hits.clone(), packing, key_of)
             .into_iter()
             .map(u128::from)

@@ -69,16 +69,14 @@ pub(super) fn select<K: Copy, G: Copy + PartialEq>(
 /// The `per_group` smallest keys of each of `groups` groups, sorted, and how many keys each
 /// group has, from the group and key `group_of` gives each of `things`: one pass over them on
 /// each core, holding a bounded heap per group, the cores' heaps merged.
-pub(super) fn smallest_of_each_group<T: Sync, K: Ord + Copy + Send>(
-    things: &[T],
+pub(super) fn smallest_of_each_group<'t, T: Sync + 't, K: Ord + Copy + Send>(
+    things: impl ParallelIterator<Item = &'t T>,
     groups: usize,
     per_group: usize,
     group_of: impl Fn(&T) -> (usize, K) + Sync,
 ) -> (Vec<Vec<K>>, Vec<usize>) {
     let empty = || (vec![BinaryHeap::new(); groups], vec![0usize; groups]);
     let (heaps, counts) = things
-        .par_iter()
-        .with_min_len(1 << 14)
         .fold(empty, |(mut heaps, mut counts), thing| {
             let (group, key) = group_of(thing);
             counts[group] += 1;
@@ -117,6 +115,7 @@ fn offer<K: Ord>(heap: &mut BinaryHeap<K>, key: K, limit: usize) {
 #[cfg(test)]
 mod tests {
     use super::{select, smallest_of_each_group};
+    use rayon::prelude::*;
 
     #[test]
     fn the_smallest_of_each_group_are_found_on_every_core_and_the_groups_counted() {
@@ -129,7 +128,7 @@ mod tests {
             )
         };
         for limit in [0, 1, 10, 20_000] {
-            let (smallest, counts) = smallest_of_each_group(&things, 7, limit, group_of);
+            let (smallest, counts) = smallest_of_each_group(things.par_iter(), 7, limit, group_of);
             for group in 0..7 {
                 let mut all: Vec<_> = things
                     .iter()
@@ -143,7 +142,7 @@ mod tests {
                 assert_eq!(smallest[group], all, "group {group}, limit {limit}");
             }
         }
-        let (smallest, counts) = smallest_of_each_group(&[] as &[u64], 2, 3, group_of);
+        let (smallest, counts) = smallest_of_each_group((&[] as &[u64]).par_iter(), 2, 3, group_of);
         assert_eq!((smallest, counts), (vec![vec![], vec![]], vec![0, 0]));
     }
 

@@ -71,6 +71,46 @@ pub struct Hit {
     pub severity: Severity,
 }
 
+/// The hits of one evaluation, in order, held in the pieces the cores made them in: a large
+/// model's four million hits are not copied into one list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Hits {
+    pieces: Vec<Vec<Hit>>,
+}
+
+impl Hits {
+    /// How many hits there are.
+    pub fn len(&self) -> usize {
+        self.pieces.iter().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pieces.iter().all(Vec::is_empty)
+    }
+
+    /// Every hit, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &Hit> + '_ {
+        self.pieces.iter().flatten()
+    }
+
+    /// Every hit, shared out to the cores a piece at a time.
+    pub fn par_iter(&self) -> impl ParallelIterator<Item = &Hit> + '_ {
+        self.pieces.par_iter().flat_map_iter(|piece| piece.iter())
+    }
+
+    /// Every hit, by value, shared out to the cores a piece at a time.
+    pub fn into_par_iter(self) -> impl ParallelIterator<Item = Hit> {
+        self.pieces.into_par_iter().flat_map_iter(Vec::into_iter)
+    }
+}
+
+/// The hits of a list, as one piece.
+impl From<Vec<Hit>> for Hits {
+    fn from(hits: Vec<Hit>) -> Hits {
+        Hits { pieces: vec![hits] }
+    }
+}
+
 impl CompiledRule {
     /// Appends the rule's message for `item` to `out`, its placeholders filled in over `graph`.
     pub fn message_into(
@@ -248,7 +288,7 @@ pub fn evaluate(
     graph: &Graph,
     reach: &eval::ReachCache,
     skip: impl Fn(&CompiledRule) -> bool,
-) -> Vec<Hit> {
+) -> Hits {
     evaluate_with(rules, graph, reach, skip, true)
 }
 
@@ -258,7 +298,7 @@ pub mod reference {
     use super::*;
 
     /// Every rule on every element or flow of its subject.
-    pub fn evaluate_everywhere(rules: &[CompiledRule], graph: &Graph) -> Vec<Hit> {
+    pub fn evaluate_everywhere(rules: &[CompiledRule], graph: &Graph) -> Hits {
         evaluate_with(rules, graph, &eval::ReachCache::new(), |_| false, false)
     }
 }
@@ -269,7 +309,7 @@ fn evaluate_with(
     reach: &eval::ReachCache,
     skip: impl Fn(&CompiledRule) -> bool,
     prefilter: bool,
-) -> Vec<Hit> {
+) -> Hits {
     let model = graph.model;
     let enabled: Vec<usize> = (0..rules.len()).filter(|&i| !skip(&rules[i])).collect();
     // The rules for each group of subjects present (an element's kind, role and written
@@ -330,12 +370,7 @@ fn evaluate_with(
             hits
         })
         .collect();
-    // Joined piece by piece, each freed once moved, so the hits are not held twice.
-    let mut joined = Vec::with_capacity(hits.iter().map(Vec::len).sum());
-    for piece in hits {
-        joined.extend(piece);
-    }
-    joined
+    Hits { pieces: hits }
 }
 
 /// Rule `rule` with its condition specialised for the subjects `known` describes and its
@@ -421,4 +456,34 @@ fn severity_of(rule: SeverityRule, graph: &Graph, item: Item) -> Severity {
         }
     });
     severity::matrix(impact, likelihood)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hits_held_in_pieces_read_as_one_list_in_order() {
+        let hit = |rule| Hit {
+            rule,
+            item: Item::Resource,
+            severity: Severity::Low,
+        };
+        let hits = Hits {
+            pieces: vec![
+                vec![hit(0), hit(1)],
+                Vec::new(),
+                vec![hit(2)],
+                vec![hit(3), hit(4)],
+            ],
+        };
+        assert_eq!(hits.len(), 5);
+        assert!(!hits.is_empty() && Hits::default().is_empty());
+        let rules = |hits: Vec<&Hit>| hits.iter().map(|h| h.rule).collect::<Vec<_>>();
+        assert_eq!(rules(hits.iter().collect()), [0, 1, 2, 3, 4]);
+        assert_eq!(rules(hits.par_iter().collect()), [0, 1, 2, 3, 4]);
+        let owned: Vec<u32> = hits.clone().into_par_iter().map(|h| h.rule).collect();
+        assert_eq!(owned, [0, 1, 2, 3, 4]);
+        assert_eq!(Hits::from(vec![hit(7)]).iter().count(), 1);
+    }
 }
