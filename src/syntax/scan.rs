@@ -46,58 +46,145 @@ const STOPS: [bool; 256] = {
     stops
 };
 
+/// What the pre-pass acts on, as [`Lexer`] finds it.
+enum Lexeme {
+    /// A line that starts with a letter (not the text's first), at this offset: where a
+    /// top-level declaration may begin, if no bracket is open.
+    LetterLine(usize),
+    Comment(Comment),
+    /// A string from `start` not closed before its line's end, `end`.
+    Unterminated {
+        start: usize,
+        end: usize,
+    },
+    Open {
+        opener: u8,
+        at: usize,
+    },
+    Close {
+        closer: u8,
+        at: usize,
+    },
+}
+
+/// The lexemes of a range of a text that starts a line, in order: it steps over strings,
+/// comments and every other byte, and keeps the start of the current line (for a comment's
+/// `own_line`). [`scan`] and each piece of [`scan_in_pieces`] read the same lexemes and differ
+/// only in what they do with the brackets.
+struct Lexer<'t> {
+    file: FileId,
+    text: &'t str,
+    at: usize,
+    end: usize,
+    line_start: usize,
+}
+
+impl<'t> Lexer<'t> {
+    fn new(file: FileId, text: &'t str, range: std::ops::Range<usize>) -> Lexer<'t> {
+        Lexer {
+            file,
+            text,
+            at: range.start,
+            end: range.end,
+            line_start: range.start,
+        }
+    }
+}
+
+impl Iterator for Lexer<'_> {
+    type Item = Lexeme;
+
+    fn next(&mut self) -> Option<Lexeme> {
+        let bytes = self.text.as_bytes();
+        while self.at < self.end {
+            let i = self.at;
+            let byte = bytes[i];
+            self.at += 1;
+            if !STOPS[byte as usize] {
+                continue;
+            }
+            match byte {
+                b'\n' => {
+                    self.line_start = i + 1;
+                    if bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+                        return Some(Lexeme::LetterLine(i + 1));
+                    }
+                }
+                b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                    let end = comment_end(bytes, i);
+                    self.at = end;
+                    return Some(Lexeme::Comment(Comment {
+                        span: Span::new(self.file, i, end),
+                        own_line: self.text[self.line_start..i].trim().is_empty(),
+                    }));
+                }
+                b'"' => match string_end(bytes, i) {
+                    Ok(end) => self.at = end,
+                    Err(end) => {
+                        self.at = end;
+                        return Some(Lexeme::Unterminated { start: i, end });
+                    }
+                },
+                b'{' | b'(' | b'[' => {
+                    return Some(Lexeme::Open {
+                        opener: byte,
+                        at: i,
+                    });
+                }
+                b'}' | b')' | b']' => {
+                    return Some(Lexeme::Close {
+                        closer: byte,
+                        at: i,
+                    });
+                }
+                // A `/` that starts no comment: no multi-byte character contains one of the
+                // bytes above.
+                _ => {}
+            }
+        }
+        None
+    }
+}
+
+/// The bracket that `closer` closes.
+fn opener_of(closer: u8) -> u8 {
+    match closer {
+        b'}' => b'{',
+        b')' => b'(',
+        _ => b'[',
+    }
+}
+
 pub fn scan(file: FileId, text: &str) -> Scan {
-    let bytes = text.as_bytes();
     let mut comments = Vec::new();
     let mut diagnostics = Vec::new();
     let mut open: Vec<(u8, usize)> = Vec::new();
     let mut top_level_lines = Vec::new();
-    let mut line_start = 0;
     control_characters(file, text, &mut diagnostics);
-    let mut i = 0;
-    while i < bytes.len() {
-        let byte = bytes[i];
-        if !STOPS[byte as usize] {
-            i += 1;
-            continue;
-        }
-        match byte {
-            b'\n' => {
-                line_start = i + 1;
-                if open.is_empty() && bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
-                    top_level_lines.push(line_start as u32);
+    for lexeme in Lexer::new(file, text, 0..text.len()) {
+        match lexeme {
+            Lexeme::LetterLine(at) => {
+                if open.is_empty() {
+                    top_level_lines.push(at as u32);
                 }
-                i += 1;
             }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let end = comment_end(bytes, i);
-                let own_line = text[line_start..i].trim().is_empty();
-                comments.push(Comment {
-                    span: Span::new(file, i, end),
-                    own_line,
-                });
-                i = end;
-            }
-            b'"' => match string_end(bytes, i) {
-                Ok(end) => i = end,
-                Err(end) => {
-                    diagnostics.push(
-                        Diagnostic::error(Code::UnterminatedString, "unterminated string")
-                            .with_primary(Span::new(file, i, end), "this string is never closed")
-                            .with_help("close the string with `\"` on the same line; strings cannot span lines"),
-                    );
-                    i = end;
-                }
-            },
-            b'{' | b'(' | b'[' => {
-                open.push((byte, i));
+            Lexeme::Comment(comment) => comments.push(comment),
+            Lexeme::Unterminated { start, end } => diagnostics.push(
+                Diagnostic::error(Code::UnterminatedString, "unterminated string")
+                    .with_primary(Span::new(file, start, end), "this string is never closed")
+                    .with_help(
+                        "close the string with `\"` on the same line; strings cannot span lines",
+                    ),
+            ),
+            Lexeme::Open { opener, at } => {
+                open.push((opener, at));
                 if open.len() > MAX_NESTING {
                     diagnostics.push(
                         Diagnostic::error(
                             Code::NestingTooDeep,
                             format!("brackets are nested more than {MAX_NESTING} levels deep"),
                         )
-                        .with_primary(Span::new(file, i, i + 1), format!("level {}", open.len()))
+                        .with_primary(Span::new(file, at, at + 1), format!("level {}", open.len()))
                         .with_help(
                             "flatten the model: boundaries rarely need more than a few levels",
                         ),
@@ -108,43 +195,32 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                         top_level_lines,
                     };
                 }
-                i += 1;
             }
-            b'}' | b')' | b']' => {
-                let expected_open = match byte {
-                    b'}' => b'{',
-                    b')' => b'(',
-                    _ => b'[',
-                };
-                match open.pop() {
-                    Some((opener, _)) if opener == expected_open => {}
-                    Some((opener, at)) => {
-                        diagnostics.push(
-                            Diagnostic::error(
-                                Code::UnmatchedClose,
-                                format!("`{}` does not close `{}`", byte as char, opener as char),
-                            )
-                            .with_primary(Span::new(file, i, i + 1), "unexpected closing bracket")
-                            .with_secondary(
-                                Span::new(file, at, at + 1),
-                                "the innermost open bracket",
-                            ),
-                        );
-                    }
-                    None => {
-                        diagnostics.push(
-                            Diagnostic::error(
-                                Code::UnmatchedClose,
-                                format!("`{}` closes nothing", byte as char),
-                            )
-                            .with_primary(Span::new(file, i, i + 1), "no bracket is open here"),
-                        );
-                    }
+            Lexeme::Close { closer, at } => match open.pop() {
+                Some((opener, _)) if opener == opener_of(closer) => {}
+                Some((opener, opened)) => {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Code::UnmatchedClose,
+                            format!("`{}` does not close `{}`", closer as char, opener as char),
+                        )
+                        .with_primary(Span::new(file, at, at + 1), "unexpected closing bracket")
+                        .with_secondary(
+                            Span::new(file, opened, opened + 1),
+                            "the innermost open bracket",
+                        ),
+                    );
                 }
-                i += 1;
-            }
-            // Any other byte: no multi-byte character contains one of the bytes above.
-            _ => i += 1,
+                None => {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Code::UnmatchedClose,
+                            format!("`{}` closes nothing", closer as char),
+                        )
+                        .with_primary(Span::new(file, at, at + 1), "no bracket is open here"),
+                    );
+                }
+            },
         }
     }
     if let Some(&(opener, at)) = open.last() {
@@ -242,7 +318,6 @@ struct Piece {
 /// Scans the piece `range` of `text` (which starts a line) as [`scan`] would; `None` when it
 /// finds anything [`scan`] would report.
 fn scan_piece(file: FileId, text: &str, range: std::ops::Range<usize>) -> Option<Piece> {
-    let bytes = text.as_bytes();
     let mut found = Vec::new();
     control_characters(file, &text[range.clone()], &mut found);
     if !found.is_empty() {
@@ -256,51 +331,24 @@ fn scan_piece(file: FileId, text: &str, range: std::ops::Range<usize>) -> Option
         deepest: 0,
     };
     let depth = |piece: &Piece| piece.still_open.len() as i64 - piece.closes_below.len() as i64;
-    let mut line_start = range.start;
-    let mut i = range.start;
-    while i < range.end {
-        let byte = bytes[i];
-        if !STOPS[byte as usize] {
-            i += 1;
-            continue;
-        }
-        match byte {
-            b'\n' => {
-                line_start = i + 1;
-                if bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) && depth(&piece) <= 0 {
-                    piece.lines.push((line_start as u32, depth(&piece)));
+    for lexeme in Lexer::new(file, text, range) {
+        match lexeme {
+            Lexeme::LetterLine(at) => {
+                if depth(&piece) <= 0 {
+                    piece.lines.push((at as u32, depth(&piece)));
                 }
-                i += 1;
             }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let end = comment_end(bytes, i);
-                let own_line = text[line_start..i].trim().is_empty();
-                piece.comments.push(Comment {
-                    span: Span::new(file, i, end),
-                    own_line,
-                });
-                i = end;
-            }
-            b'"' => i = string_end(bytes, i).ok()?,
-            b'{' | b'(' | b'[' => {
-                piece.still_open.push(byte);
+            Lexeme::Comment(comment) => piece.comments.push(comment),
+            Lexeme::Unterminated { .. } => return None,
+            Lexeme::Open { opener, .. } => {
+                piece.still_open.push(opener);
                 piece.deepest = piece.deepest.max(depth(&piece));
-                i += 1;
             }
-            b'}' | b')' | b']' => {
-                let opener = match byte {
-                    b'}' => b'{',
-                    b')' => b'(',
-                    _ => b'[',
-                };
-                match piece.still_open.pop() {
-                    Some(open) if open == opener => {}
-                    Some(_) => return None,
-                    None => piece.closes_below.push(opener),
-                }
-                i += 1;
-            }
-            _ => i += 1,
+            Lexeme::Close { closer, .. } => match piece.still_open.pop() {
+                Some(open) if open == opener_of(closer) => {}
+                Some(_) => return None,
+                None => piece.closes_below.push(opener_of(closer)),
+            },
         }
     }
     Some(piece)
