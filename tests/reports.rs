@@ -18,6 +18,17 @@ const EXAMPLES: [&str; 3] = [
     "examples/multi-account/platform.flow",
 ];
 
+/// The JSON report's top-level lists, in the order it writes them.
+const REPORT_LISTS: [&str; 7] = [
+    "rules",
+    "kinds",
+    "elements",
+    "flows",
+    "boundaries",
+    "data",
+    "findings",
+];
+
 fn compile(relative: &str) -> Compilation {
     let path = support::repo_root().join(relative);
     let base = path.parent().unwrap().to_path_buf();
@@ -169,15 +180,7 @@ fn the_json_report_follows_its_schema() {
             .collect();
         assert!(errors.is_empty(), "{example}: {errors:?}");
         assert_eq!(report["schema_version"], 2);
-        for key in [
-            "rules",
-            "kinds",
-            "elements",
-            "flows",
-            "boundaries",
-            "data",
-            "findings",
-        ] {
+        for key in REPORT_LISTS {
             assert!(report[key].is_array(), "{key}");
         }
     }
@@ -439,18 +442,10 @@ fn the_json_report_is_the_view_with_its_rules_and_kinds_held_once_one_item_per_l
         let expected = expected_report(serde_json::to_value(&view).unwrap());
         assert!(report == expected, "{name}: the JSON report differs");
         // One item per line: every line four spaces in is one whole item of a list.
-        let items: usize = [
-            "rules",
-            "kinds",
-            "elements",
-            "flows",
-            "boundaries",
-            "data",
-            "findings",
-        ]
-        .iter()
-        .map(|key| report[key].as_array().unwrap().len())
-        .sum();
+        let items: usize = REPORT_LISTS
+            .iter()
+            .map(|key| report[*key].as_array().unwrap().len())
+            .sum();
         let mut lines = 0;
         for line in text.lines().filter(|line| line.starts_with("    ")) {
             let item = line.trim_start().trim_end_matches(',');
