@@ -51,21 +51,18 @@ type State = (ElementId, bool);
 
 /// Each element's exposure, and the path the internet reaches it by (the elements before it,
 /// from the internet side; empty when it is not reached).
+/// `internet` says which boundaries are `internet` boundaries.
 pub fn compute(
     model: &Model,
     graph: &DiGraph<ElementId, FlowIndex>,
     chains: &Lists<BoundaryId>,
     authenticates: &[bool],
+    internet: &[bool],
 ) -> (Vec<Exposure>, Lists<ElementId>) {
     use rayon::prelude::*;
     let n = model.elements.len();
-    // What the search reads of every boundary, element and flow, looked up on every core
-    // first: the search itself goes in one order over a million flows.
-    let internet: Vec<bool> = model
-        .boundaries
-        .iter()
-        .map(|b| model.kind(b.kind).name == "internet")
-        .collect();
+    // What the search reads of every element and flow, looked up on every core first: the
+    // search itself goes in one order over a million flows.
     let on_internet: Vec<bool> = (0..n)
         .into_par_iter()
         .with_min_len(4096)

@@ -62,6 +62,8 @@ pub struct Facts {
     pub exposure_paths: Lists<ElementId>,
     /// Whether each element checks who calls it (an authorizer, required sign-in…).
     pub authenticates: Vec<bool>,
+    /// Whether each boundary is an `internet` boundary, where the callers are.
+    pub internet: Vec<bool>,
     /// Each data item's classification level.
     pub levels: Vec<i64>,
     /// The data every flow carries (its `data` attribute).
@@ -227,7 +229,13 @@ impl Facts {
         let levels = (0..model.data.len())
             .map(|d| level(model, DataId(d as u32)))
             .collect();
-        let (exposure, exposure_paths) = exposure::compute(model, &graph, &chains, &authenticates);
+        let internet: Vec<bool> = model
+            .boundaries
+            .iter()
+            .map(|b| model.kind(b.kind).name == "internet")
+            .collect();
+        let (exposure, exposure_paths) =
+            exposure::compute(model, &graph, &chains, &authenticates, &internet);
         Facts {
             graph,
             chains,
@@ -237,6 +245,7 @@ impl Facts {
             exposure,
             exposure_paths,
             authenticates,
+            internet,
             levels,
             flow_data,
         }

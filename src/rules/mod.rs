@@ -439,9 +439,7 @@ fn severity_of(rule: SeverityRule, graph: &Graph, item: Item) -> Severity {
             Item::Resource => Exposure::Internal,
             Item::Flow(f) => {
                 let flow = graph.model.flow(f);
-                let crosses_internet = graph
-                    .crossed(f)
-                    .any(|b| graph.model.kind(graph.model.boundary(b).kind).name == "internet");
+                let crosses_internet = graph.crossed(f).any(|b| graph.internet[b.index()]);
                 if crosses_internet {
                     Exposure::Open
                 } else {
