@@ -97,10 +97,6 @@ impl<S: BuildHasher> Names<S> {
         }
     }
 
-    fn hash(&self, name: &str) -> u64 {
-        self.hasher.hash_one(name)
-    }
-
     fn mask(&self) -> usize {
         self.slots.len() - 1
     }
@@ -140,7 +136,7 @@ impl<S: BuildHasher> Names<S> {
 
     /// Where `name` is in `declared`.
     fn index_of(&self, name: &str) -> Option<usize> {
-        self.position(name, self.hash(name)).ok()
+        self.position(name, self.hash_of(name)).ok()
     }
 
     /// Makes the table long enough for `names` names, at most half full.
@@ -169,7 +165,7 @@ impl<S: BuildHasher> Names<S> {
 
     /// The hash a name is looked up by, for [`Names::expect`].
     pub fn hash_of(&self, name: &str) -> u64 {
-        self.hash(name)
+        self.hasher.hash_one(name)
     }
 
     /// Makes room for the names about to be declared, given their hashes in the order they
@@ -218,7 +214,7 @@ impl<S: BuildHasher> Names<S> {
                 probes[i % AHEAD] = probe;
             }
             if let Some(name) = names.get(step) {
-                let hash = self.hash(name);
+                let hash = self.hash_of(name);
                 fetch_ahead(&self.slots[hash as usize & self.mask()]);
                 hashes[step % AHEAD] = hash;
             }
@@ -251,7 +247,7 @@ impl<S: BuildHasher> Names<S> {
         if self.declaring == self.expected.len() {
             self.expected = Vec::new();
         }
-        let hash = self.hash(name);
+        let hash = self.hash_of(name);
         match self.position(name, hash) {
             Ok(taken) => Err(self.declared[taken].1),
             Err(empty) => {
