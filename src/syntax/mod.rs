@@ -42,6 +42,9 @@ pub const MAX_EXPRESSION_OPERATORS: usize = 256;
 /// The smallest piece of a file parsed on a core of its own: smaller files are parsed at once.
 const PIECE: usize = 256 * 1024;
 
+/// How many pieces per core a large file is cut into for parsing.
+const PARSE_PIECES_PER_CORE: usize = 16;
+
 /// A parsed file.
 pub struct Parsed {
     pub file: ast::File,
@@ -56,6 +59,10 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         .div_ceil(2 * rayon::current_num_threads().max(1))
         .max(PIECE);
     let scanned = scan::scan_in_pieces(file, text, pieces);
+    let parse_pieces = text
+        .len()
+        .div_ceil(PARSE_PIECES_PER_CORE * rayon::current_num_threads().max(1))
+        .max(PIECE);
     if scanned.diagnostics.iter().any(Diagnostic::is_error) {
         return Parsed {
             file: ast::File::default(),
@@ -63,7 +70,8 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             diagnostics: scanned.diagnostics,
         };
     }
-    if let Some(ast) = descent::parse_in_pieces(file, text, &scanned.top_level_lines, pieces) {
+    if let Some(ast) = descent::parse_in_pieces(file, text, &scanned.top_level_lines, parse_pieces)
+    {
         return Parsed {
             file: ast,
             comments: scanned.comments,
