@@ -239,8 +239,11 @@ pub enum AttrValue {
 pub struct Attributes {
     /// Those written, in source order.
     written: Vec<Attr>,
-    /// Every default of the kind, in schema order; those also written do not count.
-    defaults: Arc<[Attr]>,
+    /// Every default of the kind, in schema order; those also written do not count. None for
+    /// `Attributes::default()`, which then touches no shared count (an empty `Arc` is one
+    /// static, whose count two cores making millions of empty attributes would pass back and
+    /// forth).
+    defaults: Option<Arc<[Attr]>>,
     /// Which schema the defaults are: two declarations of one schema have equal defaults
     /// (0: none, as for `Attributes::default()`).
     schema: u32,
@@ -252,16 +255,21 @@ impl Attributes {
     pub fn new(written: Vec<Attr>, defaults: Arc<[Attr]>, schema: u32) -> Attributes {
         Attributes {
             written,
-            defaults,
+            defaults: Some(defaults),
             schema,
         }
+    }
+
+    /// The defaults of the kind, in schema order.
+    fn defaults(&self) -> &[Attr] {
+        self.defaults.as_deref().unwrap_or_default()
     }
 
     /// Every attribute: those written, then the defaults of the others.
     pub fn iter(&self) -> impl Iterator<Item = &Attr> {
         let written = &self.written;
         written.iter().chain(
-            self.defaults
+            self.defaults()
                 .iter()
                 .filter(move |d| !written.iter().any(|w| w.name == d.name)),
         )
@@ -296,7 +304,7 @@ impl Attributes {
     pub fn get(&self, name: &str) -> Option<&AttrValue> {
         self.written
             .iter()
-            .chain(self.defaults.iter())
+            .chain(self.defaults())
             .find(|a| &*a.name == name)
             .map(|a| &a.value)
     }
