@@ -27,37 +27,67 @@ pub struct Groups<'m> {
 
 /// Groups every element and flow of `model`.
 pub fn group(model: &Model) -> Groups<'_> {
-    group_capped(model, MAX_LAID_OUT)
+    group_capped(model, MAX_LAID_OUT, PIECE)
 }
 
 /// [`group`], with at most `max_laid_out` groups of a known layout.
-fn group_capped(model: &Model, max_laid_out: usize) -> Groups<'_> {
-    let mut grouper = Grouper {
-        max_laid_out,
-        known: Vec::new(),
-        table: HashTable::new(),
-        hasher: foldhash::fast::FixedState::default(),
-        laid_out: 0,
+///
+/// Each `piece` subjects (at least one) is grouped on a core of its own, without a cap; then each
+/// piece's groups, in the order they first appear, join the model's groups, in the pieces'
+/// order. A group's place depends only on where its subjects first appear, so the groups are
+/// those of placing every subject in order.
+fn group_capped(model: &Model, max_laid_out: usize, piece: usize) -> Groups<'_> {
+    use rayon::prelude::*;
+    let piece_len = piece.max(1);
+    let elements = model.elements.len();
+    let subjects = elements + model.flows.len();
+    let known_of = |index: usize| match index.checked_sub(elements) {
+        None => {
+            let element = &model.elements[index];
+            Known::Element {
+                shape: shape(element),
+                layout: Some(&element.attrs),
+            }
+        }
+        Some(flow) => {
+            let flow = &model.flows[flow];
+            Known::Flow {
+                source: shape(model.element(flow.source)),
+                target: shape(model.element(flow.target)),
+                layout: Some(&flow.attrs),
+            }
+        }
     };
-    let mut of = Vec::with_capacity(model.elements.len() + model.flows.len());
-    for element in &model.elements {
-        of.push(grouper.place(Known::Element {
-            shape: shape(element),
-            layout: Some(&element.attrs),
-        }));
-    }
-    for flow in &model.flows {
-        of.push(grouper.place(Known::Flow {
-            source: shape(model.element(flow.source)),
-            target: shape(model.element(flow.target)),
-            layout: Some(&flow.attrs),
-        }));
-    }
+    let pieces: Vec<(Vec<Known>, Vec<u32>)> = (0..subjects.div_ceil(piece_len))
+        .into_par_iter()
+        .map(|piece| {
+            let mut local = Grouper::new(usize::MAX);
+            let of = (piece * piece_len..((piece + 1) * piece_len).min(subjects))
+                .map(|index| local.place(known_of(index)))
+                .collect();
+            (local.known, of)
+        })
+        .collect();
+    let mut grouper = Grouper::new(max_laid_out);
+    let pieces: Vec<(Vec<u32>, Vec<u32>)> = pieces
+        .into_iter()
+        .map(|(known, of)| {
+            let joined = known.into_iter().map(|k| grouper.place(k)).collect();
+            (joined, of)
+        })
+        .collect();
+    let of = pieces
+        .par_iter()
+        .flat_map_iter(|(joined, of)| of.iter().map(|&local| joined[local as usize]))
+        .collect();
     Groups {
         known: grouper.known,
         of,
     }
 }
+
+/// How many subjects one core groups at a time.
+const PIECE: usize = 1 << 16;
 
 struct Grouper<'m> {
     known: Vec<Known<'m>>,
@@ -70,6 +100,16 @@ struct Grouper<'m> {
 }
 
 impl<'m> Grouper<'m> {
+    fn new(max_laid_out: usize) -> Grouper<'m> {
+        Grouper {
+            max_laid_out,
+            known: Vec::new(),
+            table: HashTable::new(),
+            hasher: foldhash::fast::FixedState::default(),
+            laid_out: 0,
+        }
+    }
+
     /// The group of a subject known as `known`, made if it is the first of its group.
     fn place(&mut self, known: Known<'m>) -> u32 {
         if let Some(group) = self.find(&known) {
@@ -194,7 +234,7 @@ mod tests {
              function c : aws.lambda { tracing off }\nfunction d : aws.lambda { timeout 3 }\n\
              function e : aws.lambda { runtime \"python3.12\" }\nfunction f : aws.lambda\n",
         );
-        let groups = group_capped(&compilation.model, 2);
+        let groups = group_capped(&compilation.model, 2, PIECE);
         // a's and b's layouts are the two known; d's and e's join one group of lambdas alone.
         assert_eq!(groups.of, [0, 1, 1, 2, 2, 0]);
         assert!(matches!(
@@ -208,5 +248,57 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn grouping_in_pieces_groups_as_placing_every_subject_in_order() {
+        let mut text = String::from("use aws\nstore s : aws.rds\n");
+        let layouts = [
+            "",
+            "{ tracing on }",
+            "{ timeout 3 }",
+            "{ tracing off timeout 4 }",
+        ];
+        for i in 0..40 {
+            let layout = layouts[(i * 7 + i / 5) % layouts.len()];
+            text.push_str(&format!("function f{i} : aws.lambda {layout}\n"));
+            if i % 3 == 0 {
+                text.push_str(&format!("flow f{i} -> s {{ protocol https }}\n"));
+            } else {
+                text.push_str(&format!("flow f{i} -> s\n"));
+            }
+        }
+        let compilation = compile_clean(&text);
+        let model = &compilation.model;
+        let subjects = model.elements.len() + model.flows.len();
+        let describe = |groups: &Groups| -> Vec<String> {
+            groups
+                .known
+                .iter()
+                .map(|known| {
+                    let (shape, target, layout) = parts(known);
+                    let written = layout.map(|l| l.iter().count());
+                    format!("{shape:?} {target:?} {written:?}")
+                })
+                .collect()
+        };
+        for cap in [0, 1, 2, 3, 256] {
+            // One piece holding every subject is the order itself.
+            let whole = group_capped(model, cap, subjects);
+            // The store, the lambdas and the flows, and with room for them, their layouts.
+            assert!(whole.known.len() >= 3);
+            if cap == 256 {
+                assert_eq!(whole.known.len(), 1 + layouts.len() + 2);
+            }
+            for piece in [0, 1, 2, 3, 5, 16, subjects - 1] {
+                let cut = group_capped(model, cap, piece);
+                assert_eq!(cut.of, whole.of, "cap {cap}, pieces of {piece}");
+                assert_eq!(
+                    describe(&cut),
+                    describe(&whole),
+                    "cap {cap}, pieces of {piece}"
+                );
+            }
+        }
     }
 }

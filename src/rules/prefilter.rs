@@ -36,6 +36,7 @@ pub fn shape(element: &Element) -> Shape {
 /// when `layout` is given, which of its attributes are written: the subject's attributes are
 /// laid out as `layout`'s ([`Attributes::same_layout`]), so each one not written is the same
 /// default (or absent) for every such subject.
+#[derive(Clone, Copy)]
 pub enum Known<'m> {
     Element {
         shape: Shape,
