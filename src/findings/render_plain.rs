@@ -20,17 +20,35 @@ pub struct PlainRenderer {
 /// Whether `text` holds a line break other than the line feed: a carriage return, a vertical
 /// tab, a form feed, NEL (U+0085) or a Unicode line or paragraph separator (U+2028, U+2029).
 /// Found with byte searches (the last three start with the bytes 0xC2 and 0xE2, rare in source
-/// text), not by decoding every character.
+/// text), not by decoding every character, a piece of a large text on each core.
 fn has_other_line_breaks(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    memchr::memchr3(b'\r', 0x0b, 0x0c, bytes).is_some()
-        || memchr::memchr2_iter(0xc2, 0xe2, bytes).any(|at| {
-            matches!(
-                bytes[at..],
-                [0xc2, 0x85, ..] | [0xe2, 0x80, 0xa8 | 0xa9, ..]
-            )
-        })
+    breaks_searched_in_pieces(text, SEARCH_PIECE)
 }
+
+/// [`has_other_line_breaks`], searching pieces of `piece` bytes (at least one) on every core.
+fn breaks_searched_in_pieces(text: &str, piece: usize) -> bool {
+    use rayon::prelude::*;
+    let bytes = text.as_bytes();
+    let piece = piece.max(1);
+    // Each piece's searches start in the piece and read past its end where a character does.
+    let breaks_from = |start: usize| {
+        let searched = &bytes[start..(start + piece).min(bytes.len())];
+        memchr::memchr3(b'\r', 0x0b, 0x0c, searched).is_some()
+            || memchr::memchr2_iter(0xc2, 0xe2, searched).any(|at| {
+                matches!(
+                    bytes[start + at..],
+                    [0xc2, 0x85, ..] | [0xe2, 0x80, 0xa8 | 0xa9, ..]
+                )
+            })
+    };
+    (0..bytes.len())
+        .into_par_iter()
+        .step_by(piece)
+        .any(breaks_from)
+}
+
+/// How many bytes of a text one core searches at a time.
+const SEARCH_PIECE: usize = 1 << 22;
 
 impl PlainRenderer {
     pub fn new(sources: &SourceMap) -> PlainRenderer {
@@ -188,7 +206,7 @@ fn render(finding: &Finding, sources: &SourceMap, texts: &Texts, out: &mut Strin
 
 #[cfg(test)]
 mod tests {
-    use super::has_other_line_breaks;
+    use super::{breaks_searched_in_pieces, has_other_line_breaks};
 
     #[test]
     fn every_line_break_but_the_line_feed_is_found() {
@@ -204,6 +222,26 @@ mod tests {
         // Neighbours of the separators that are no line break.
         for other in ['\u{84}', '\u{a0}', '\u{2027}', '\u{202a}', '\u{2030}'] {
             assert!(!has_other_line_breaks(&format!("a{other}b")), "{other:?}");
+        }
+    }
+
+    #[test]
+    fn a_line_break_is_found_in_any_piece_and_across_the_end_of_one() {
+        let plain = "ab\ncd é\n";
+        for brk in ['\r', '\u{85}', '\u{2028}'] {
+            for at in 0..=plain.len() {
+                if !plain.is_char_boundary(at) {
+                    continue;
+                }
+                let text = format!("{}{brk}{}", &plain[..at], &plain[at..]);
+                for piece in 0..=text.len() + 1 {
+                    assert!(breaks_searched_in_pieces(&text, piece), "{text:?} {piece}");
+                }
+            }
+        }
+        for piece in 0..=plain.len() + 1 {
+            assert!(!breaks_searched_in_pieces(plain, piece));
+            assert!(!breaks_searched_in_pieces("", piece));
         }
     }
 }
