@@ -367,8 +367,14 @@ fn flows_joining_the_same_two_elements_are_told_apart_by_label_or_place() {
 /// A rule `X-{n}` over every element whose condition is `condition`, with the elements it holds
 /// for.
 fn holds_for(condition: &str) -> BTreeSet<String> {
+    holds_for_each("element", condition)
+}
+
+/// A rule over every `subject` (`element` or `flow`) whose condition is `condition` (naming
+/// it `e`), with the elements or flows it holds for.
+fn holds_for_each(subject: &str, condition: &str) -> BTreeSet<String> {
     let text = format!(
-        "{MODEL}rule X-1 \"probe\" {{\n  for element e\n  where {condition}\n  severity low\n  stride tampering\n  message \"m\"\n}}\n"
+        "{MODEL}rule X-1 \"probe\" {{\n  for {subject} e\n  where {condition}\n  severity low\n  stride tampering\n  message \"m\"\n}}\n"
     );
     let c = compile_text(&text, date(2026, 6, 1), &[]);
     assert!(!c.has_errors(), "{condition}: {:?}", c.diagnostics);
@@ -407,6 +413,20 @@ fn quantifiers_over_an_elements_links_agree_with_the_same_lists_built() {
         assert_eq!(holds_for(&walked), holds_for(&built), "{walked}");
     }
     assert!(held > 10, "the probes hold somewhere: {held}");
+    // Sizes are counted where the graph holds the lists; the same as counting them built.
+    let element_lists = lists.map(|(field, _)| ("element", field));
+    let flow_lists = [("flow", "data"), ("flow", "leaves"), ("flow", "enters")];
+    let mut sized = 0;
+    for (subject, field) in element_lists.into_iter().chain(flow_lists) {
+        for test in ["size == 0", "size == 1", "size >= 2", "empty", "size > 0"] {
+            let counted = format!("e.{field}.{test}");
+            let built = format!("e.{field}.filter(w => true).{test}");
+            let found = holds_for_each(subject, &counted);
+            sized += found.len();
+            assert_eq!(found, holds_for_each(subject, &built), "{counted}");
+        }
+    }
+    assert!(sized > 10, "the sizes hold somewhere: {sized}");
     // visitor -> shop_api leaves the internet, the other two flows enter or leave `app`.
     assert_eq!(
         holds_for("e.flows_in.any(v => v.crosses)"),

@@ -113,7 +113,7 @@ impl<'a> Iterator for Links<'a> {
 
 /// The items of `field` of a flow, when it is one of the lists [`Links`] reads (its data, the
 /// boundaries it leaves or enters).
-#[inline]
+#[inline(always)]
 fn flow_links<'a>(graph: &'a Graph<'a>, f: FlowIndex, field: Field) -> Option<Links<'a>> {
     Some(match field {
         Field::Data => Links::Data(graph.flow_data_slice(f).iter()),
@@ -124,7 +124,7 @@ fn flow_links<'a>(graph: &'a Graph<'a>, f: FlowIndex, field: Field) -> Option<Li
 }
 
 /// The items of `field` of element `e`, when it is one of the lists [`Links`] reads.
-#[inline]
+#[inline(always)]
 fn links<'a>(graph: &'a Graph<'a>, e: ElementId, field: Field) -> Option<Links<'a>> {
     use petgraph::Direction::{Incoming, Outgoing};
     Some(match field {
@@ -249,6 +249,7 @@ impl<'a> Evaluator<'a, '_> {
             Expr::Element(e) => Value::Element(*e),
             Expr::Var(slot) => self.var(*slot),
             Expr::Not(_) | Expr::Binary(..) | Expr::OneOf(..) => Value::Bool(self.holds(expr)),
+            Expr::Field(list, field @ (Field::Size | Field::Empty)) => self.eval_size(list, *field),
             Expr::Field(base, field) => {
                 let base = self.operand(base);
                 let value = self.field(&base, *field);
@@ -309,6 +310,41 @@ impl<'a> Evaluator<'a, '_> {
         let base = self.operand(base);
         let value = self.method(&base, method);
         discard(base);
+        value
+    }
+
+    /// `list.size` or `list.empty`. An element's flows, ends, boundaries and data, and a
+    /// flow's data and crossings, are counted where the graph holds them, without building
+    /// the list first.
+    #[inline(never)]
+    fn eval_size(&mut self, list: &'a Expr, field: Field) -> Value<'a> {
+        let count = |items: Links| {
+            let count = items.count();
+            match field {
+                Field::Size => Value::Int(count as i64),
+                _ => Value::Bool(count == 0),
+            }
+        };
+        let list = match list {
+            Expr::Field(base, list_field) => {
+                let base = self.operand(base);
+                let items = match base {
+                    Value::Element(e) => links(self.graph, e, *list_field),
+                    Value::Flow(f) => flow_links(self.graph, f, *list_field),
+                    _ => None,
+                };
+                if let Some(items) = items {
+                    discard(base);
+                    return count(items);
+                }
+                let list = self.field(&base, *list_field);
+                discard(base);
+                list
+            }
+            other => self.eval(other),
+        };
+        let value = self.field(&list, field);
+        discard(list);
         value
     }
 
@@ -537,6 +573,7 @@ impl<'a> Evaluator<'a, '_> {
 }
 
 /// The value of attribute `name` of an element, flow, data item, classification or boundary.
+#[inline(always)]
 pub fn attribute<'a>(model: &'a Model, base: &Value, name: &str) -> Value<'a> {
     let attrs = match base {
         Value::Element(e) => &model.element(*e).attrs,
