@@ -448,6 +448,15 @@ fn large_model_with_mistakes(n: usize) -> String {
         ));
     }
     text.push_str("}\n");
+    // Boundaries with attributes, typed on every core too: every 701st with one it cannot have.
+    for i in 0..n / 2 {
+        let attribute = if i % 701 == 5 {
+            "colour red"
+        } else {
+            "owner \"team\""
+        };
+        text.push_str(&format!("boundary z{i} : zone {{ {attribute} }}\n"));
+    }
     for i in 0..n {
         let target = if i % 997 == 3 {
             format!("ghost{i}")
@@ -501,6 +510,27 @@ fn a_large_model_resolves_the_same_on_one_core_and_on_several() {
     };
     let (flows, diagnostics) = shape(&one);
     assert_eq!((flows.clone(), diagnostics.clone()), shape(&several));
+    let owners = |c: &Compilation| -> Vec<Option<String>> {
+        c.model
+            .boundaries
+            .iter()
+            .map(|b| b.attrs.text("owner").map(str::to_string))
+            .collect()
+    };
+    assert_eq!(owners(&one), owners(&several));
+    // Each boundary has its own attributes: all but those with the unknown one have an owner.
+    let unknown = (0..2500).filter(|i| i % 701 == 5).count();
+    for boundary in &one.model.boundaries {
+        if let Some(i) = boundary.name.strip_prefix('z') {
+            let i: usize = i.parse().expect("a number");
+            let owner = boundary.attrs.text("owner");
+            assert_eq!(owner.is_none(), i % 701 == 5, "{}", boundary.name);
+        }
+    }
+    assert_eq!(
+        diagnostics.iter().filter(|d| d.contains("colour")).count(),
+        unknown
+    );
     // Every flow but the ones to missing elements, in the order written.
     let missing = (0..5000).filter(|i| i % 997 == 3).count();
     assert_eq!(flows.len(), 5000 - missing);
