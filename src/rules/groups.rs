@@ -32,9 +32,9 @@ pub fn group(model: &Model) -> Groups<'_> {
 
 /// [`group`], with at most `max_laid_out` groups of a known layout.
 ///
-/// Each `piece` subjects (at least one) is grouped on a core of its own, without a cap; then each
-/// piece's groups, in the order they first appear, join the model's groups, in the pieces'
-/// order. A group's place depends only on where its subjects first appear, so the groups are
+/// The subjects are cut into runs of `piece` (at least one), each grouped on a core of its
+/// own without a cap; then each run's groups, in the order they first appear, join the model's
+/// groups, in the runs' order. A group's place depends only on where its subjects first appear, so the groups are
 /// those of placing every subject in order.
 fn group_capped(model: &Model, max_laid_out: usize, piece: usize) -> Groups<'_> {
     use rayon::prelude::*;
