@@ -111,6 +111,12 @@ impl<'a> Iterator for Links<'a> {
     }
 }
 
+/// The items of a list expression: where the graph holds them, or the list built.
+enum ListItems<'a> {
+    Linked(Links<'a>),
+    Built(Value<'a>),
+}
+
 /// The items of `field` of a flow, when it is one of the lists [`Links`] reads (its data, the
 /// boundaries it leaves or enters).
 #[inline(always)]
@@ -313,44 +319,50 @@ impl<'a> Evaluator<'a, '_> {
         value
     }
 
-    /// `list.size` or `list.empty`. An element's flows, ends, boundaries and data, and a
-    /// flow's data and crossings, are counted where the graph holds them, without building
-    /// the list first.
-    #[inline(never)]
-    fn eval_size(&mut self, list: &'a Expr, field: Field) -> Value<'a> {
-        let count = |items: Links| {
-            let count = items.count();
-            match field {
-                Field::Size => Value::Int(count as i64),
-                _ => Value::Bool(count == 0),
-            }
+    /// The items of `list`: walked where the graph holds them (an element's flows, ends,
+    /// boundaries and data, a flow's data and crossings), without building the list, or else
+    /// the list's value.
+    #[inline(always)]
+    fn list_items(&mut self, list: &'a Expr) -> ListItems<'a> {
+        let Expr::Field(base, field) = list else {
+            return ListItems::Built(self.eval(list));
         };
-        let list = match list {
-            Expr::Field(base, list_field) => {
-                let base = self.operand(base);
-                let items = match base {
-                    Value::Element(e) => links(self.graph, e, *list_field),
-                    Value::Flow(f) => flow_links(self.graph, f, *list_field),
-                    _ => None,
-                };
-                if let Some(items) = items {
-                    discard(base);
-                    return count(items);
-                }
-                let list = self.field(&base, *list_field);
-                discard(base);
-                list
-            }
-            other => self.eval(other),
+        let base = self.operand(base);
+        let items = match base {
+            Value::Element(e) => links(self.graph, e, *field),
+            Value::Flow(f) => flow_links(self.graph, f, *field),
+            _ => None,
         };
-        let value = self.field(&list, field);
-        discard(list);
-        value
+        if let Some(items) = items {
+            // An element or flow: nothing to free, and no out-of-line drop for it.
+            discard(base);
+            return ListItems::Linked(items);
+        }
+        let items = self.field(&base, *field);
+        discard(base);
+        ListItems::Built(items)
     }
 
-    /// `list.any(…)` and the other quantifiers. An element's flows, ends, boundaries and data,
-    /// and a flow's data and crossings, are walked where the graph holds them, without
-    /// building the list first.
+    /// `list.size` or `list.empty`, counted where the graph holds the list.
+    #[inline(never)]
+    fn eval_size(&mut self, list: &'a Expr, field: Field) -> Value<'a> {
+        match self.list_items(list) {
+            ListItems::Linked(items) => {
+                let count = items.count();
+                match field {
+                    Field::Size => Value::Int(count as i64),
+                    _ => Value::Bool(count == 0),
+                }
+            }
+            ListItems::Built(list) => {
+                let value = self.field(&list, field);
+                discard(list);
+                value
+            }
+        }
+    }
+
+    /// `list.any(…)` and the other quantifiers, walking the list where the graph holds it.
     #[inline(never)]
     fn eval_quantifier(
         &mut self,
@@ -359,24 +371,10 @@ impl<'a> Evaluator<'a, '_> {
         slot: usize,
         body: &'a Expr,
     ) -> Value<'a> {
-        if let Expr::Field(base, field) = list {
-            let base = self.operand(base);
-            let items = match base {
-                Value::Element(e) => links(self.graph, e, *field),
-                Value::Flow(f) => flow_links(self.graph, f, *field),
-                _ => None,
-            };
-            if let Some(items) = items {
-                // An element or flow: nothing to free, and no out-of-line drop for it.
-                discard(base);
-                return self.quantify(quantifier, items, slot, body);
-            }
-            let items = self.field(&base, *field);
-            discard(base);
-            return self.quantify_list(quantifier, items, slot, body);
+        match self.list_items(list) {
+            ListItems::Linked(items) => self.quantify(quantifier, items, slot, body),
+            ListItems::Built(items) => self.quantify_list(quantifier, items, slot, body),
         }
-        let items = self.eval(list);
-        self.quantify_list(quantifier, items, slot, body)
     }
 
     /// A quantifier over a list value; anything else is an empty list.
