@@ -42,8 +42,22 @@ pub const MAX_EXPRESSION_OPERATORS: usize = 256;
 /// The smallest piece of a file parsed on a core of its own: smaller files are parsed at once.
 const PIECE: usize = 256 * 1024;
 
-/// How many pieces per core a large file is cut into for parsing.
+/// How many pieces per core a large file is cut into for the lexical pre-pass, whose pieces
+/// cost alike.
+const SCAN_PIECES_PER_CORE: usize = 2;
+
+/// How many pieces per core a large file is cut into for parsing: a piece can only end
+/// between top-level declarations, and one declaration may be half the file, so small pieces
+/// let the other cores parse the rest meanwhile.
 const PARSE_PIECES_PER_CORE: usize = 16;
+
+/// The length of the pieces `text` is cut into, `per_core` pieces for each core, at least
+/// [`PIECE`].
+fn piece_length(text: &str, per_core: usize) -> usize {
+    text.len()
+        .div_ceil(per_core * rayon::current_num_threads().max(1))
+        .max(PIECE)
+}
 
 /// A parsed file.
 pub struct Parsed {
@@ -54,15 +68,7 @@ pub struct Parsed {
 
 /// Parses the text of file `file`. Never fails: problems are returned as diagnostics.
 pub fn parse(file: FileId, text: &str) -> Parsed {
-    let pieces = text
-        .len()
-        .div_ceil(2 * rayon::current_num_threads().max(1))
-        .max(PIECE);
-    let scanned = scan::scan_in_pieces(file, text, pieces);
-    let parse_pieces = text
-        .len()
-        .div_ceil(PARSE_PIECES_PER_CORE * rayon::current_num_threads().max(1))
-        .max(PIECE);
+    let scanned = scan::scan_in_pieces(file, text, piece_length(text, SCAN_PIECES_PER_CORE));
     if scanned.diagnostics.iter().any(Diagnostic::is_error) {
         return Parsed {
             file: ast::File::default(),
@@ -70,8 +76,8 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             diagnostics: scanned.diagnostics,
         };
     }
-    if let Some(ast) = descent::parse_in_pieces(file, text, &scanned.top_level_lines, parse_pieces)
-    {
+    let piece = piece_length(text, PARSE_PIECES_PER_CORE);
+    if let Some(ast) = descent::parse_in_pieces(file, text, &scanned.top_level_lines, piece) {
         return Parsed {
             file: ast,
             comments: scanned.comments,
